@@ -1,0 +1,238 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error_response import ErrorResponse
+from ...models.flux_2_klein_9b_run import Flux2Klein9BRun
+from ...models.flux_2_klein_9b_run_request import Flux2Klein9BRunRequest
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    body: Flux2Klein9BRunRequest,
+    x_organization_id: None | str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(x_organization_id, Unset):
+        headers["X-Organization-Id"] = x_organization_id
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/models/black-forest-labs/flux-2-klein-9b/runs",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ErrorResponse | Flux2Klein9BRun | None:
+    if response.status_code == 200:
+        response_200 = Flux2Klein9BRun.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 201:
+        response_201 = Flux2Klein9BRun.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 202:
+        response_202 = Flux2Klein9BRun.from_dict(response.json())
+
+        return response_202
+
+    if response.status_code == 400:
+        response_400 = ErrorResponse.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorResponse.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 402:
+        response_402 = ErrorResponse.from_dict(response.json())
+
+        return response_402
+
+    if response.status_code == 403:
+        response_403 = ErrorResponse.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorResponse.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 422:
+        response_422 = ErrorResponse.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = ErrorResponse.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = ErrorResponse.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ErrorResponse | Flux2Klein9BRun]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: Flux2Klein9BRunRequest,
+    x_organization_id: None | str | Unset = UNSET,
+) -> Response[ErrorResponse | Flux2Klein9BRun]:
+    """Run FLUX.2 [klein] 9B (text-to-image)
+
+     Text-to-image generation with FLUX.2 [klein] 9B from Black Forest Labs. Enhanced realism, crisper
+    text generation, and native editing capabilities.
+
+    Args:
+        x_organization_id (None | str | Unset):
+        body (Flux2Klein9BRunRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResponse | Flux2Klein9BRun]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        x_organization_id=x_organization_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    body: Flux2Klein9BRunRequest,
+    x_organization_id: None | str | Unset = UNSET,
+) -> ErrorResponse | Flux2Klein9BRun | None:
+    """Run FLUX.2 [klein] 9B (text-to-image)
+
+     Text-to-image generation with FLUX.2 [klein] 9B from Black Forest Labs. Enhanced realism, crisper
+    text generation, and native editing capabilities.
+
+    Args:
+        x_organization_id (None | str | Unset):
+        body (Flux2Klein9BRunRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResponse | Flux2Klein9BRun
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+        x_organization_id=x_organization_id,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: Flux2Klein9BRunRequest,
+    x_organization_id: None | str | Unset = UNSET,
+) -> Response[ErrorResponse | Flux2Klein9BRun]:
+    """Run FLUX.2 [klein] 9B (text-to-image)
+
+     Text-to-image generation with FLUX.2 [klein] 9B from Black Forest Labs. Enhanced realism, crisper
+    text generation, and native editing capabilities.
+
+    Args:
+        x_organization_id (None | str | Unset):
+        body (Flux2Klein9BRunRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResponse | Flux2Klein9BRun]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        x_organization_id=x_organization_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    body: Flux2Klein9BRunRequest,
+    x_organization_id: None | str | Unset = UNSET,
+) -> ErrorResponse | Flux2Klein9BRun | None:
+    """Run FLUX.2 [klein] 9B (text-to-image)
+
+     Text-to-image generation with FLUX.2 [klein] 9B from Black Forest Labs. Enhanced realism, crisper
+    text generation, and native editing capabilities.
+
+    Args:
+        x_organization_id (None | str | Unset):
+        body (Flux2Klein9BRunRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResponse | Flux2Klein9BRun
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+            x_organization_id=x_organization_id,
+        )
+    ).parsed
