@@ -189,7 +189,23 @@ def _flatten_nullable(doc: Json, schema: Any) -> tuple[Any, bool]:
 
 
 def _is_untyped_object(schema: Any) -> bool:
-    return isinstance(schema, dict) and not schema.get("properties") and schema.get("type") in (None, "object")
+    return (
+        isinstance(schema, dict) and not schema.get("properties") and schema.get("type") in (None, "object")
+    )
+
+
+def _keyword_disagreements(contract: Json, upstream: Json, where: str) -> list[str]:
+    """Facts (type, enum, bounds, defaults, …) that both sides state with different values."""
+    problems = []
+    for key in sorted(COMPARED_KEYWORDS | {"type"}):
+        c_val, u_val = contract.get(key), upstream.get(key)
+        if c_val is None or u_val is None:
+            continue
+        if key == "enum":
+            c_val, u_val = sorted(map(str, c_val)), sorted(map(str, u_val))
+        if c_val != u_val:
+            problems.append(f"{where}: {key} is {u_val!r} upstream, {c_val!r} in the contract")
+    return problems
 
 
 def compare_schemas(
@@ -197,27 +213,19 @@ def compare_schemas(
 ) -> list[str]:
     """List disagreements between a contract schema and an upstream schema.
 
-    An upstream schema that is a bare object is not a disagreement: typing it is what the contracts
-    are for. Everything both sides state must match.
+    An upstream schema that is a bare object is not a disagreement (typing it is what the contracts
+    are for) unless it allows null where the contract does not. Everything both sides state must match.
     """
     c_schema, c_null = _flatten_nullable(contract_doc, contract)
     u_schema, u_null = _flatten_nullable(upstream_doc, upstream)
-    if _is_untyped_object(u_schema) and not u_null:
+    if _is_untyped_object(u_schema) and (c_null or not u_null):
         return []
     problems = []
     if c_null != u_null:
         problems.append(f"{where}: nullable in {'contract' if c_null else 'upstream'} only")
     if not isinstance(c_schema, dict) or not isinstance(u_schema, dict):
         return problems
-    c_type, u_type = c_schema.get("type"), u_schema.get("type")
-    if c_type and u_type and c_type != u_type:
-        problems.append(f"{where}: type is {u_type!r} upstream, {c_type!r} in the contract")
-    for key in sorted(COMPARED_KEYWORDS):
-        c_val, u_val = c_schema.get(key), u_schema.get(key)
-        if key == "enum" and c_val is not None and u_val is not None:
-            c_val, u_val = sorted(map(str, c_val)), sorted(map(str, u_val))
-        if c_val is not None and u_val is not None and c_val != u_val:
-            problems.append(f"{where}: {key} is {u_val!r} upstream, {c_val!r} in the contract")
+    problems += _keyword_disagreements(c_schema, u_schema, where)
     c_req, u_req = set(c_schema.get("required", [])), set(u_schema.get("required", []))
     if (c_schema.get("properties") or u_schema.get("properties")) and c_req != u_req:
         problems.append(f"{where}: required is {sorted(u_req)} upstream, {sorted(c_req)} in the contract")
@@ -296,12 +304,16 @@ def _error_responses(generic: GenericDispatch) -> Json:
 
 @dataclass(frozen=True)
 class KleinOperation:
-    """One typed operation built from a contract, with the names of its typed schemas."""
+    """One typed operation built from a contract, with the model input and output it declares.
+
+    ``output`` is what the operation's response says about the model output: for a run that is the
+    run's (nullable) ``output`` property, for a legacy call the whole response.
+    """
 
     path: str
     operation: Json
-    input_schema: str
-    output_schema: str
+    input: Json
+    output: Json
 
 
 def build_operations(
@@ -335,7 +347,9 @@ def build_operations(
     responses = copy.deepcopy(generic.operation["responses"])
     for status in [s for s in responses if s.startswith("2")]:
         responses[status]["content"]["application/json"]["schema"] = {"$ref": f"{SCHEMA_REF}{prefix}Run"}
-    parameters = [p for p in generic.operation.get("parameters", []) if deref(upstream, p).get("in") != "path"]
+    parameters = [
+        p for p in generic.operation.get("parameters", []) if deref(upstream, p).get("in") != "path"
+    ]
     operation: Json = {
         "tags": list(generic.operation.get("tags", [])),
         "summary": run["summary"],
@@ -348,7 +362,8 @@ def build_operations(
         **common,
         "x-source": run["x-source"],
     }
-    operations = [KleinOperation(run["path"], operation, f"{prefix}Input", f"{prefix}Output")]
+    run_output = schemas[f"{prefix}Run"]["properties"]["output"]
+    operations = [KleinOperation(run["path"], operation, {"$ref": f"{SCHEMA_REF}{prefix}Input"}, run_output)]
 
     legacy = contract.doc.get("legacy")
     if legacy:
@@ -364,7 +379,9 @@ def build_operations(
             "responses": {
                 "200": {
                     "description": "Generated images",
-                    "content": {"application/json": {"schema": {"$ref": f"{SCHEMA_REF}{prefix}LegacyResponse"}}},
+                    "content": {
+                        "application/json": {"schema": {"$ref": f"{SCHEMA_REF}{prefix}LegacyResponse"}}
+                    },
                 },
                 **_error_responses(generic),
             },
@@ -373,7 +390,12 @@ def build_operations(
             "x-inferred": "Error responses are assumed to match the /v1/models dispatch operation's.",
         }
         operations.append(
-            KleinOperation(legacy["path"], legacy_op, f"{prefix}LegacyRequest", f"{prefix}LegacyResponse")
+            KleinOperation(
+                legacy["path"],
+                legacy_op,
+                {"$ref": f"{SCHEMA_REF}{prefix}LegacyRequest"},
+                {"$ref": f"{SCHEMA_REF}{prefix}LegacyResponse"},
+            )
         )
     return schemas, operations
 
@@ -392,7 +414,9 @@ def upstream_model_schemas(doc: Json, operation: Json) -> tuple[Any, Any]:
         if status.startswith("2"):
             media = deref(doc, response).get("content", {}).get("application/json", {})
             result = deref(doc, media.get("schema", {}))
-            model_output = result.get("properties", {}).get("output", result) if isinstance(result, dict) else {}
+            model_output = (
+                result.get("properties", {}).get("output", result) if isinstance(result, dict) else {}
+            )
             break
     return model_input, model_output
 
@@ -406,7 +430,9 @@ class Composition:
     disagreements: list[str]
 
 
-def compose(upstream: Json, definitions: Json, contracts: list[Contract], *, prefer: str | None) -> Composition:
+def compose(
+    upstream: Json, definitions: Json, contracts: list[Contract], *, prefer: str | None
+) -> Composition:
     """Build the composed document (pure: no I/O).
 
     Where upstream already defines a per-model operation, the contract-typed operation replaces it if
@@ -431,12 +457,8 @@ def compose(upstream: Json, definitions: Json, contracts: list[Contract], *, pre
             upstream_input, upstream_output = upstream_model_schemas(upstream, existing)
             problems = [
                 f"POST {klein.path} {problem}"
-                for problem in compare_schemas(
-                    contract_doc, {"$ref": SCHEMA_REF + klein.input_schema}, upstream, upstream_input, "input"
-                )
-                + compare_schemas(
-                    contract_doc, {"$ref": SCHEMA_REF + klein.output_schema}, upstream, upstream_output, "output"
-                )
+                for problem in compare_schemas(contract_doc, klein.input, upstream, upstream_input, "input")
+                + compare_schemas(contract_doc, klein.output, upstream, upstream_output, "output")
             ]
             disagreements += problems
             if problems and prefer == "upstream":
@@ -458,7 +480,10 @@ def compose(upstream: Json, definitions: Json, contracts: list[Contract], *, pre
         raise SpecError(f"contract schema names clash with upstream components: {', '.join(clashes)}")
     components["schemas"] = dict(sorted({**components.get("schemas", {}), **schemas}.items()))
     uses_legacy = any(
-        LEGACY_TAG["name"] in op.get("tags", []) for item in paths.values() for op in item.values() if isinstance(op, dict)
+        LEGACY_TAG["name"] in op.get("tags", [])
+        for item in paths.values()
+        for op in item.values()
+        if isinstance(op, dict)
     )
     if uses_legacy and LEGACY_TAG["name"] not in {t.get("name") for t in composed.get("tags", [])}:
         composed.setdefault("tags", []).append(dict(LEGACY_TAG))
@@ -470,9 +495,7 @@ def composed_info(upstream_bytes: bytes, contracts_dir: Path) -> Json:
     return {
         "tool": "scripts/compose_spec.py",
         "upstream_sha256": sha256_bytes(upstream_bytes),
-        "contracts": {
-            p.name: sha256_bytes(p.read_bytes()) for p in sorted(contracts_dir.glob("*.json"))
-        },
+        "contracts": {p.name: sha256_bytes(p.read_bytes()) for p in sorted(contracts_dir.glob("*.json"))},
     }
 
 
@@ -481,11 +504,15 @@ def build_parser() -> argparse.ArgumentParser:
         prog="compose_spec.py",
         description="Compose the upstream Runflow spec with the klein model contracts into one typed spec.",
     )
-    parser.add_argument("--upstream", type=Path, default=UPSTREAM_SPEC, help="upstream spec (default: %(default)s)")
+    parser.add_argument(
+        "--upstream", type=Path, default=UPSTREAM_SPEC, help="upstream spec (default: %(default)s)"
+    )
     parser.add_argument(
         "--contracts", type=Path, default=CONTRACTS_DIR, help="contracts directory (default: %(default)s)"
     )
-    parser.add_argument("--out", type=Path, default=COMPOSED_SPEC, help="composed spec to write (default: %(default)s)")
+    parser.add_argument(
+        "--out", type=Path, default=COMPOSED_SPEC, help="composed spec to write (default: %(default)s)"
+    )
     parser.add_argument(
         "--prefer",
         choices=("upstream", "contract"),
@@ -507,8 +534,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"disagreement: {problem}", file=sys.stderr)
     if result.disagreements and args.prefer is None:
         raise SpecError(
-            f"{len(result.disagreements)} disagreement(s) between upstream per-model operations and the "
-            f"contracts; fix the contract or rerun with --prefer upstream|contract ({args.out} left unchanged)"
+            f"{len(result.disagreements)} disagreement(s) between upstream per-model operations and "
+            f"the contracts; fix the contract or rerun with --prefer upstream|contract "
+            f"({args.out} left unchanged)"
         )
     spec = result.spec
     spec.setdefault("info", {})["x-composed"] = composed_info(upstream_bytes, args.contracts)

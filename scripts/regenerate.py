@@ -138,7 +138,11 @@ def tree_diff(expected: Path, actual: Path, limit: int = 200) -> list[str]:
         for name in sorted(mismatch + errors):
             new = (Path(cmp.left) / name).read_text(errors="replace").splitlines()
             old = (Path(cmp.right) / name).read_text(errors="replace").splitlines()
-            lines.extend(difflib.unified_diff(old, new, f"committed/{rel / name}", f"regenerated/{rel / name}", lineterm=""))
+            lines.extend(
+                difflib.unified_diff(
+                    old, new, f"committed/{rel / name}", f"regenerated/{rel / name}", lineterm=""
+                )
+            )
         for name, sub in sorted(cmp.subdirs.items()):
             walk(sub, rel / name)
 
@@ -156,8 +160,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="rebuild in a temporary directory and fail with a diff if openapi/ or generated/ would change",
     )
-    parser.add_argument("--upstream", type=Path, default=UPSTREAM_SPEC, help="upstream spec (default: %(default)s)")
-    parser.add_argument("--generated", type=Path, default=GENERATED_DIR, help="output root (default: %(default)s)")
+    parser.add_argument(
+        "--upstream", type=Path, default=UPSTREAM_SPEC, help="upstream spec (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--generated", type=Path, default=GENERATED_DIR, help="output root (default: %(default)s)"
+    )
     parser.add_argument(
         "--composed", type=Path, default=COMPOSED_SPEC, help="composed spec to write (default: %(default)s)"
     )
@@ -173,19 +181,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     scratch = None if args.check else args.generated.parent
     with tempfile.TemporaryDirectory(prefix=".regenerate-", dir=scratch) as tmp_name:
         tmp = Path(tmp_name)
-        composed = tmp / COMPOSED_SPEC.name if args.check else args.composed
-        compose_spec.main(["--upstream", str(args.upstream), "--contracts", str(CONTRACTS_DIR), "--out", str(composed)])
+        # Compose into the scratch dir: openapi/ and generated/ change together or not at all.
+        composed = tmp / COMPOSED_SPEC.name
+        compose_spec.main(
+            ["--upstream", str(args.upstream), "--contracts", str(CONTRACTS_DIR), "--out", str(composed)]
+        )
         new_tree = tmp / "generated"
         new_tree.mkdir()
         build_tree(composed, new_tree, versions)
         if not args.check:
             swap_in(new_tree, args.generated)
-            print(f"regenerated {args.generated / CLIENT_DIR_NAME} from {composed}")
+            if not args.composed.is_file() or args.composed.read_bytes() != composed.read_bytes():
+                atomic_write(args.composed, composed.read_bytes())
+            print(f"regenerated {args.generated / CLIENT_DIR_NAME} from {args.composed}")
             return 0
         problems = []
         if not args.composed.is_file() or args.composed.read_bytes() != composed.read_bytes():
             old = args.composed.read_text().splitlines() if args.composed.is_file() else []
-            problems += list(difflib.unified_diff(old, composed.read_text().splitlines(), "committed", "composed", lineterm=""))[:100]
+            problems += list(
+                difflib.unified_diff(
+                    old, composed.read_text().splitlines(), "committed", "composed", lineterm=""
+                )
+            )[:100]
         committed = args.generated
         if not committed.is_dir():
             problems.append(f"{committed} does not exist")
@@ -195,13 +212,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             for name in (CLIENT_DIR_NAME, PROVENANCE_NAME, README_NAME):
                 src = committed / name
                 if src.is_dir():
-                    shutil.copytree(src, committed_view / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+                    shutil.copytree(
+                        src, committed_view / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info")
+                    )
                 elif src.exists():
                     shutil.copy2(src, committed_view / name)
             problems += tree_diff(new_tree, committed_view)
     if problems:
         print("\n".join(problems))
-        print("error: regenerating changes the committed tree; run `nox -s regenerate` and commit", file=sys.stderr)
+        print(
+            "error: regenerating changes the committed tree; run `nox -s regenerate` and commit",
+            file=sys.stderr,
+        )
         return 1
     print("generated/ and the composed spec are up to date")
     return 0

@@ -61,10 +61,23 @@ def atomic_write(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; give the file a normal mode
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _brief(text: str, limit: int = 300) -> str:
+    """First line of a validator message, capped: some quote the entire document."""
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def resolve_pointer(doc: Any, ref: str) -> Any:
@@ -95,18 +108,19 @@ def deref(doc: Json, node: Any) -> Any:
 
 def validate_openapi(doc: Any, *, what: str) -> None:
     """Raise SpecError unless ``doc`` is a valid OpenAPI 3.x document."""
-    from openapi_spec_validator import validate
-    from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
+    # Imported here: the validator takes ~0.5 s to import and most users of specio never validate.
+    from openapi_spec_validator import validate  # noqa: PLC0415
+    from openapi_spec_validator.validation.exceptions import OpenAPIValidationError  # noqa: PLC0415
 
     if not isinstance(doc, dict) or not str(doc.get("openapi", "")).startswith("3."):
         raise SpecError(f"{what} is not an OpenAPI 3.x document (no 'openapi: 3.x' field)")
     try:
         validate(doc)
     except OpenAPIValidationError as exc:
-        first = str(exc).splitlines()[0]
-        raise SpecError(f"{what} is not a valid OpenAPI document: {first}") from exc
+        raise SpecError(f"{what} is not a valid OpenAPI document: {_brief(str(exc))}") from exc
     except Exception as exc:  # the validator raises resolver errors of several private types
-        raise SpecError(f"{what} is not a valid OpenAPI document: {type(exc).__name__}: {exc}") from exc
+        detail = _brief(f"{type(exc).__name__}: {exc}")
+        raise SpecError(f"{what} is not a valid OpenAPI document: {detail}") from exc
 
 
 def run_main(main: Callable[[Sequence[str] | None], int], argv: Sequence[str] | None = None) -> None:

@@ -1,0 +1,1 @@
+"""Tests of the spec pipeline: fetch → lock → compose → regenerate, and the contracts' provenance."""
