@@ -1,0 +1,1 @@
+"""Tests of scripts/drift.py: spec-vs-spec rules, $ref propagation, report formats, client surface."""
