@@ -107,7 +107,9 @@ def _provenance_gaps(schema: Json, where: str, *, level: str, required: bool) ->
     facts = FACT_KEYWORDS & schema.keys()
     if level == "definition":
         facts -= {"type"}  # a definition's source is the source of its type
-    needed |= facts
+    # A `$ref` fact is sourced under the key `ref`: a literal "$ref" key anywhere in the document,
+    # even inside an extension, is taken for a reference by schemathesis and other resolvers.
+    needed |= {"ref" if key == "$ref" else key for key in facts}
     if required:
         needed.add("required")
     for key in sorted(needed - source.keys()):

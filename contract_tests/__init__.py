@@ -1,0 +1,1 @@
+"""Contract suite: recorded interactions vs the spec, the generated client and the checker."""

@@ -1,0 +1,1 @@
+"""Helpers shared by the contract tests (spec loading, client calls, strategies, coverage)."""
