@@ -61,9 +61,18 @@ def recordings(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
     """Run the offline test suite (unit, contract replay, properties, emulator, Prism, actionlint)."""
-    _sync(session, "test")
+    _sync(session, "test", "gen")  # gen: regeneration and client-surface tests run the generator
     _install_node_tools(session)
     session.run("python", "-m", "pytest", "-m", "not live", *session.posargs)
+
+
+@nox.session(python=PYTHON, default=False)
+def drift(session: nox.Session) -> None:
+    """Nightly drift: fetch, spec and client drift, contract suite (live with RUNFLOW_API_KEY), reports."""
+    _sync(session, "test", "gen")
+    _install_node_tools(session)
+    # Exit 1 (breaking) and 2 (pipeline error) both fail the session; reports/…/drift.json says which.
+    session.run("python", "scripts/nightly.py", *session.posargs)
 
 
 @nox.session(python=PYTHON)

@@ -179,6 +179,25 @@ _FIXED_RULES: tuple[tuple[str, Severity, str], ...] = (
         "the return annotation changed: callers may need to narrow differently",
     ),
     ("client-symbol-kind-changed", B, "a name now refers to a different kind of object"),
+    # Spec-vs-reality (scripts/nightly.py): what the API does or what composing the new spec says.
+    (
+        "reality-compose-failed",
+        B,
+        "the new upstream spec cannot be composed with the klein contracts; no typed client comes from it",
+    ),
+    (
+        "reality-contract-disagreement",
+        B,
+        "upstream now documents a klein operation differently from its contract; the typed client "
+        "may send or expect the wrong shape",
+    ),
+    (
+        "reality-recording-violation",
+        B,
+        "a recorded or live interaction (what the API does) does not conform to the documented contract",
+    ),
+    ("reality-live-test-failed", B, "a live contract test against the API failed"),
+    ("reality-ledger-reading", I, "which side of a documented contradiction the API takes"),
 )
 
 # ---------------------------------------------------------------- schema rules, by direction and subject

@@ -907,7 +907,10 @@ def test_every_spec_rule_has_a_case() -> None:
     """Each fixed rule is exercised, and each schema change in each direction for one subject."""
     covered = {expected[0] for c in CASES for expected in c.expected}
     schema_rules = _schema_rules()
-    fixed = {rule for rule in RULES if rule not in schema_rules and not rule.startswith("client-")}
+    # client-* rules are exercised in test_client_surface, reality-* in tests/nightly.
+    fixed = {
+        rule for rule in RULES if rule not in schema_rules and not rule.startswith(("client-", "reality-"))
+    }
     assert sorted(fixed - covered) == []
     families: set[Any] = set(schema_rules.values())
     assert sorted(families - {schema_rules[rule] for rule in covered if rule in schema_rules}) == []
