@@ -1,0 +1,62 @@
+"""Every default of the runtime in one place, so a reader can see (and a test can pin) the policy.
+
+The numbers follow the public Runflow docs where they say something, and openai-python's runtime where
+they do not (see ``/work/shared/reference/peers.md`` §4).
+"""
+
+from __future__ import annotations
+
+from importlib import metadata
+
+# ---- Connection ----
+
+DEFAULT_BASE_URL = "https://api.runflow.io"
+API_KEY_ENV = "RUNFLOW_API_KEY"
+BASE_URL_ENV = "RUNFLOW_BASE_URL"
+# The generated client sends no User-Agent of its own; a named one makes our traffic recognisable in logs.
+USER_AGENT = f"runflow-klein/{metadata.version('runflow-klein')}"
+
+# ---- Timeouts (seconds) ----
+
+# The generated client defaults to *no* timeout at all (httpx.Timeout(None)); a hung proxy would block a
+# caller forever. Connect failures are fast to detect; a whole request/response exchange on this API is
+# small JSON, so a minute is generous.
+DEFAULT_CONNECT_TIMEOUT = 5.0
+DEFAULT_TIMEOUT = 60.0
+# Presigned uploads and output downloads move up to 50 MB, so they get a longer overall budget.
+DEFAULT_TRANSFER_TIMEOUT = 300.0
+
+# ---- Retries ----
+
+# The docs recommend "max 5 attempts" with exponential backoff and jitter for 5xx, 429 and network errors.
+DEFAULT_MAX_RETRIES = 4
+INITIAL_RETRY_DELAY = 0.5
+MAX_RETRY_DELAY = 8.0
+# A server asking us to wait longer than this is better answered by giving up and telling the caller.
+MAX_RETRY_AFTER = 60.0
+RETRYABLE_STATUSES = frozenset({408, 429})  # plus every status >= 500
+
+# ---- Waiting for runs ----
+
+# Polls happen at 0.7 s, 1.96 s, 4.2 s, 6.7 s, 9.2 s, ... after dispatch: dense while a run is most likely to
+# finish (klein runs take ~0.5-10 s), then every 2.5 s. See polling.PollSchedule for the trade-off.
+POLL_FIRST_INTERVAL = 0.7
+POLL_GROWTH = 1.8
+POLL_MAX_INTERVAL = 2.5
+# "Almost every Runflow model completes in under 60 seconds" (cancel-a-run guide); allow for queueing.
+DEFAULT_WAIT_TIMEOUT = 300.0
+# How long a callback-driven wait trusts the callback before it starts polling as well.
+DEFAULT_CALLBACK_GRACE = 20.0
+
+# ---- Image inputs ----
+
+# Below this size an input image is sent inline as a data URI; above it, through the presigned upload.
+DEFAULT_INLINE_IMAGE_BYTES = 2 * 1024 * 1024
+# AssetUploadCreate.size_bytes maximum in the spec (50 MiB).
+MAX_UPLOAD_BYTES = 52_428_800
+READ_CHUNK_BYTES = 64 * 1024
+
+# ---- Headers ----
+
+REQUEST_ID_HEADERS = ("x-request-id", "runflow-request-id", "request-id")
+SIGNATURE_HEADER = "Runflow-Signature"

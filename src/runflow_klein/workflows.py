@@ -1,0 +1,476 @@
+"""What the clients do, written once for sync and async (see ``effects`` for how they are run).
+
+The rules that matter most live here:
+
+* safe requests (GET, PUT to a presigned URL) are retried on connection errors, timeouts, 408, 429 and
+  5xx, honouring ``Retry-After``;
+* a dispatch is never blindly re-sent. It always carries a ``client_ref``; after an ambiguous failure
+  (timeout, dropped connection, 408, 5xx) the run is looked up by that ref and dispatched again only if
+  Runflow has no such run. A 429 or a refused connection means nothing was created, so those are simply
+  retried. One call therefore creates (and bills) at most one run.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import re
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path, PurePosixPath
+from typing import Any, TypeVar, cast
+
+import httpx
+from runflow_klein_client.api.media import confirm_asset_upload, create_asset_upload
+from runflow_klein_client.api.runs import get_run, search_runs
+from runflow_klein_client.models import AssetUploadConfirm, AssetUploadCreate, Run, RunPage
+
+from .constants import MAX_UPLOAD_BYTES
+from .effects import (
+    ApiCall,
+    ApiResult,
+    Download,
+    StorageCall,
+    Workflow,
+    await_callback,
+    call_api,
+    call_storage,
+    download_to,
+    offload,
+    sleep,
+)
+from .errors import APIResponseValidationError, RunFailedError, RunflowError, WaitTimeoutError
+from .images import ImageBlob, ImageInput, is_reference, load_image
+from .models import KleinModel, Operation, build_request_body, resolve_model
+from .polling import PollSchedule
+from .receiver import CallbackSubscription
+from .responses import decode_body, describe_request, request_id_of, status_error
+from .retries import RetryPolicy, is_retryable, may_have_been_processed
+from .runs import RunOutput, RunView
+from .transport import Timeout
+
+T = TypeVar("T")
+ProgressCallback = Callable[[RunView], None]
+
+GET_RUN = Operation("get_run", get_run.sync_detailed, get_run.asyncio_detailed)
+SEARCH_RUNS = Operation("search_runs", search_runs.sync_detailed, search_runs.asyncio_detailed)
+CREATE_ASSET_UPLOAD = Operation(
+    "create_asset_upload", create_asset_upload.sync_detailed, create_asset_upload.asyncio_detailed
+)
+CONFIRM_ASSET_UPLOAD = Operation(
+    "confirm_asset_upload", confirm_asset_upload.sync_detailed, confirm_asset_upload.asyncio_detailed
+)
+_IMAGE_FIELDS = ("reference_image_1", "reference_image_2", "reference_image_3", "reference_image_4")
+# Refs end up inside a quoted filter (q=client_ref.EQ:'<ref>'), so they must not contain quotes.
+_CLIENT_REF = re.compile(r"^[A-Za-z0-9._:@-]{1,255}$")
+_SUFFIXES = {"image/png": ".png", "image/jpeg": ".jpg", "image/webp": ".webp", "image/gif": ".gif"}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    """The client configuration workflows need (pure values; the clock is injectable)."""
+
+    retry: RetryPolicy
+    poll: PollSchedule
+    clock: Callable[[], float]
+    inline_image_bytes: int
+    transfer_timeout: Timeout
+
+
+# ---- Retrying ----
+
+
+def retrying(
+    attempt: Callable[[], Workflow[T]],
+    *,
+    policy: RetryPolicy,
+    idempotent: bool,
+    reconcile: Callable[[], Workflow[T | None]] | None = None,
+) -> Workflow[T]:
+    """Run ``attempt`` until it succeeds or ``policy`` gives up.
+
+    When the request is not idempotent and the failure leaves open whether the server acted on it,
+    ``reconcile`` (if any) looks for the result; it is retried only when ``reconcile`` finds nothing.
+    Without ``reconcile`` such a failure is raised at once.
+    """
+    for attempt_number in itertools.count():
+        try:
+            return (yield from attempt())
+        except RunflowError as exc:
+            error = exc
+        delay = policy.delay(error, attempt_number)
+        if idempotent or not may_have_been_processed(error):
+            if delay is None:
+                raise error
+            yield from sleep(delay)
+            continue
+        if reconcile is None:
+            raise error
+        if delay is not None:
+            yield from sleep(delay)  # give the server time to finish what it may have started
+        try:
+            found = yield from reconcile()
+        except RunflowError as lookup_error:
+            raise error from lookup_error
+        if found is not None:
+            return found
+        if delay is None:
+            raise error
+    raise AssertionError("unreachable")  # pragma: no cover - itertools.count() never ends
+
+
+def _attempt_api(call: ApiCall) -> Workflow[ApiResult]:
+    result = yield from call_api(call)
+    if not result.response.is_success:
+        raise status_error(result.response)
+    return result
+
+
+def request_api(call: ApiCall, settings: Settings, *, idempotent: bool) -> Workflow[ApiResult]:
+    """One API operation with the retry policy (no reconciliation)."""
+    return (yield from retrying(partial(_attempt_api, call), policy=settings.retry, idempotent=idempotent))
+
+
+def json_object(response: httpx.Response) -> dict[str, Any]:
+    """The 2xx body as a JSON object, or :class:`APIResponseValidationError` saying what came instead."""
+    body = decode_body(response)
+    if isinstance(body, dict):
+        return body
+    where = describe_request(response)
+    shown = body if isinstance(body, str) else json.dumps(body)
+    raise APIResponseValidationError(
+        f"{response.status_code} from {where}: expected a JSON object, got {shown[:120]!r}",
+        status_code=response.status_code,
+        request_id=request_id_of(response),
+        body=body,
+    )
+
+
+def run_view(result: ApiResult, typed_type: type) -> RunView:
+    """A :class:`RunView` of a run response (raw JSON), with the generated model attached if it parsed."""
+    body = json_object(result.response)
+    if not isinstance(body.get("id"), str):
+        raise APIResponseValidationError(
+            f"{result.response.status_code} from {describe_request(result.response)}: run without an id",
+            status_code=result.response.status_code,
+            request_id=request_id_of(result.response, body),
+            body=body,
+        )
+    typed = result.parsed if isinstance(result.parsed, typed_type) else None
+    return RunView.from_json(body, typed=typed, request_id=request_id_of(result.response, body))
+
+
+# ---- Runs ----
+
+
+def path_id(value: str) -> uuid.UUID:
+    """A run/asset id for a generated operation's ``UUID`` path parameter.
+
+    Runflow documents UUIDs, but the callback docs show a ULID-style example; the generated operations
+    only ``str()`` and URL-quote the value, so an id that is not a UUID is passed through as is rather
+    than making a run we could dispatch impossible to wait for.
+    """
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"expected a non-empty id, got {value!r}")
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return cast(uuid.UUID, value)
+
+
+def fetch_run(run_id: str, settings: Settings, *, timeout: Timeout | None) -> Workflow[RunView]:
+    """``GET /v1/runs/{id}`` with retries."""
+    call = ApiCall(operation=GET_RUN, args=(path_id(run_id),), timeout=timeout)
+    result = yield from request_api(call, settings, idempotent=True)
+    return run_view(result, Run)
+
+
+def new_client_ref(client_ref: str | None) -> str:
+    """The caller's ref (validated) or a fresh ``rk-<uuid4>`` one."""
+    if client_ref is None:
+        return f"rk-{uuid.uuid4().hex}"
+    if not _CLIENT_REF.match(client_ref):
+        raise ValueError("client_ref must be 1-255 characters from A-Z a-z 0-9 . _ : @ -")
+    return client_ref
+
+
+def find_by_client_ref(
+    client_ref: str, settings: Settings, *, timeout: Timeout | None
+) -> Workflow[RunView | None]:
+    """The run dispatched with ``client_ref``, if Runflow has one (``GET /v1/runs?q=client_ref.EQ:'…'``)."""
+    call = ApiCall(
+        operation=SEARCH_RUNS,
+        kwargs={"q": f"client_ref.EQ:'{client_ref}'", "limit": 10},
+        timeout=timeout,
+    )
+    result = yield from request_api(call, settings, idempotent=True)
+    items = json_object(result.response).get("items")
+    if not isinstance(items, list):
+        return None
+    typed_items = result.parsed.items if isinstance(result.parsed, RunPage) else []
+    for index, item in enumerate(items):
+        # Trust only exact matches: a server that ignored the filter must not hand us someone else's run.
+        if (
+            isinstance(item, dict)
+            and item.get("client_ref") == client_ref
+            and isinstance(item.get("id"), str)
+        ):
+            typed = typed_items[index] if len(typed_items) == len(items) else None
+            return RunView.from_json(item, typed=typed, request_id=request_id_of(result.response))
+    return None
+
+
+def dispatch(
+    model: KleinModel,
+    model_input: Mapping[str, Any],
+    settings: Settings,
+    *,
+    client_ref: str,
+    callback_url: str | None,
+    metadata: Mapping[str, Any] | None,
+    timeout: Timeout | None,
+) -> Workflow[RunView]:
+    """Create a run through the model's generated operation, at most once per ``client_ref``."""
+    body = build_request_body(
+        model, model_input, client_ref=client_ref, callback_url=callback_url, metadata=metadata
+    )
+    call = ApiCall(operation=model.operation, kwargs={"body": body}, timeout=timeout)
+
+    def attempt() -> Workflow[RunView]:
+        result = yield from _attempt_api(call)
+        return run_view(result, model.run_type)
+
+    return (
+        yield from retrying(
+            attempt,
+            policy=settings.retry,
+            idempotent=False,
+            reconcile=partial(find_by_client_ref, client_ref, settings, timeout=timeout),
+        )
+    )
+
+
+def submit(
+    model: str | KleinModel,
+    model_input: Mapping[str, Any],
+    settings: Settings,
+    *,
+    images: Sequence[ImageInput],
+    client_ref: str | None,
+    metadata: Mapping[str, Any] | None,
+    callback_url: str | None,
+    timeout: Timeout | None,
+) -> Workflow[RunView]:
+    """Resolve the model and the image inputs, then :func:`dispatch`."""
+    klein = resolve_model(model)
+    ref = new_client_ref(client_ref)
+    prepared = yield from prepare_input(klein, model_input, images, settings, timeout=timeout)
+    return (
+        yield from dispatch(
+            klein,
+            prepared,
+            settings,
+            client_ref=ref,
+            callback_url=callback_url,
+            metadata=metadata,
+            timeout=timeout,
+        )
+    )
+
+
+class _Progress:
+    """Calls the user's progress callback once per status change."""
+
+    def __init__(self, callback: ProgressCallback | None) -> None:
+        self._callback = callback
+        self._reported: object = object()
+        self.last_status: str | None = None
+
+    def report(self, view: RunView) -> None:
+        self.last_status = view.status
+        if view.status != self._reported:
+            self._reported = view.status
+            if self._callback is not None:
+                self._callback(view)
+
+
+def wait_for_run(
+    run_id: str,
+    settings: Settings,
+    *,
+    initial: RunView | None,
+    subscription: CallbackSubscription | None,
+    callback_grace: float,
+    wait_timeout: float,
+    on_progress: ProgressCallback | None,
+    raise_on_failure: bool,
+    timeout: Timeout | None,
+) -> Workflow[RunView]:
+    """Wait until the run is terminal: a callback (if subscribed) or polls on ``settings.poll``.
+
+    With a callback subscription the wait first waits up to ``callback_grace`` seconds for the callback;
+    when it comes, one GET confirms the final state. If none came (unreachable URL, bad signature) the
+    wait falls back to polling. Transient poll failures are tolerated until ``wait_timeout``.
+    """
+    clock = settings.clock
+    started = clock()
+    deadline = started + wait_timeout
+    progress = _Progress(on_progress)
+
+    def finish(view: RunView) -> RunView:
+        if view.failed and raise_on_failure:
+            raise RunFailedError(view)
+        return view
+
+    if initial is not None:
+        progress.report(initial)
+        if initial.is_terminal:
+            return finish(initial)
+
+    if subscription is not None:
+        payload = yield from await_callback(subscription, min(callback_grace, deadline - clock()))
+        if payload is not None:
+            view = yield from fetch_run(run_id, settings, timeout=timeout)
+            progress.report(view)
+            if view.is_terminal:
+                return finish(view)
+
+    anchor = clock()
+    last_error: RunflowError | None = None
+    for offset in settings.poll.offsets():
+        yield from sleep(min(anchor + offset, deadline) - clock())
+        try:
+            view = yield from fetch_run(run_id, settings, timeout=timeout)
+        except RunflowError as exc:
+            if not is_retryable(exc):
+                raise
+            last_error = exc
+        else:
+            last_error = None
+            progress.report(view)
+            if view.is_terminal:
+                return finish(view)
+        now = clock()
+        if now >= deadline:  # the last poll happened at the deadline
+            raise WaitTimeoutError(
+                run_id=run_id, last_status=progress.last_status, waited=now - started
+            ) from last_error
+    raise AssertionError("unreachable")  # pragma: no cover - offsets() never ends
+
+
+# ---- Images ----
+
+
+def _upload(blob: ImageBlob, settings: Settings, *, timeout: Timeout | None) -> Workflow[str]:
+    """The presigned upload: create a session, PUT the bytes (no API key), confirm; returns the asset ref."""
+    create = ApiCall(
+        operation=CREATE_ASSET_UPLOAD,
+        kwargs={
+            "body": AssetUploadCreate(
+                filename=blob.filename[-500:], mime_type=blob.mime_type, size_bytes=len(blob.data)
+            )
+        },
+        timeout=timeout,
+    )
+    # An orphaned upload session costs nothing, so creating one may be retried like a safe request.
+    session = json_object((yield from request_api(create, settings, idempotent=True)).response)
+    upload_url, asset_id = session.get("upload_url"), session.get("asset_id")
+    if not isinstance(upload_url, str) or not isinstance(asset_id, str):
+        raise APIResponseValidationError(
+            "asset upload session without upload_url/asset_id", status_code=201, request_id=None, body=None
+        )
+    put = StorageCall(
+        method="PUT",
+        url=upload_url,
+        content=blob.data,
+        headers={"Content-Type": blob.mime_type},
+        timeout=settings.transfer_timeout,
+    )
+
+    def attempt_put() -> Workflow[None]:
+        response = yield from call_storage(put)
+        if not response.is_success:
+            raise status_error(response)
+
+    yield from retrying(attempt_put, policy=settings.retry, idempotent=True)
+    confirm = ApiCall(
+        operation=CONFIRM_ASSET_UPLOAD,
+        args=(path_id(asset_id),),
+        kwargs={"body": AssetUploadConfirm(folder_id=None)},
+        timeout=timeout,
+    )
+    asset = json_object((yield from request_api(confirm, settings, idempotent=False)).response)
+    confirmed_id = asset.get("id")
+    return f"runflow://assets/{confirmed_id if isinstance(confirmed_id, str) else asset_id}"
+
+
+def resolve_image(value: ImageInput, settings: Settings, *, timeout: Timeout | None) -> Workflow[str]:
+    """An ``image_urls``/``reference_image_N`` value: references pass through, local images are inlined
+    as a data URI or, above ``settings.inline_image_bytes``, uploaded."""
+    if isinstance(value, str) and is_reference(value):
+        return value
+    blob = yield from offload(partial(load_image, value, max_bytes=MAX_UPLOAD_BYTES))
+    if len(blob.data) <= settings.inline_image_bytes:
+        return blob.data_uri()
+    return (yield from _upload(blob, settings, timeout=timeout))
+
+
+def prepare_input(
+    model: KleinModel,
+    model_input: Mapping[str, Any],
+    images: Sequence[ImageInput],
+    settings: Settings,
+    *,
+    timeout: Timeout | None,
+) -> Workflow[dict[str, Any]]:
+    """``model_input`` with ``images`` appended to ``image_urls`` and every image value resolved."""
+    prepared = dict(model_input)
+    given = prepared.get("image_urls") or []
+    # A lone string/bytes/path is one image, not a sequence of characters.
+    existing = [given] if isinstance(given, str | bytes | os.PathLike) else list(given)
+    sources: list[ImageInput] = existing + list(images)
+    if sources:
+        if not model.is_edit:
+            raise ValueError(f"{model.id} is text-to-image and takes no input images")
+        resolved: list[str] = []
+        for item in sources:
+            resolved.append((yield from resolve_image(item, settings, timeout=timeout)))
+        prepared["image_urls"] = resolved
+    for name in _IMAGE_FIELDS:
+        if prepared.get(name) is not None:
+            prepared[name] = yield from resolve_image(prepared[name], settings, timeout=timeout)
+    return prepared
+
+
+# ---- Downloads ----
+
+
+def suffix_for(content_type: str | None, url: str, fallback: str) -> str:
+    """A file suffix from the Content-Type, else the URL path, else ``fallback``."""
+    if content_type:
+        known = _SUFFIXES.get(content_type.split(";")[0].strip().lower())
+        if known:
+            return known
+    path_suffix = PurePosixPath(httpx.URL(url).path).suffix.lower()
+    if path_suffix in {".png", ".jpg", ".jpeg", ".webp", ".gif"}:
+        return path_suffix
+    return fallback
+
+
+def download(
+    output: RunOutput | str, settings: Settings, *, directory: Path, stem: str, timeout: Timeout | None
+) -> Workflow[Path]:
+    """Download one output (a :class:`RunOutput` or URL) with retries; never sends the API key."""
+    url = output if isinstance(output, str) else output.url
+    content_type = None if isinstance(output, str) else output.content_type
+    effect = Download(
+        url=url,
+        directory=directory,
+        stem=stem,
+        fallback_suffix=suffix_for(content_type, url, ".bin"),
+        timeout=timeout or settings.transfer_timeout,
+    )
+    return (yield from retrying(partial(download_to, effect), policy=settings.retry, idempotent=True))
