@@ -63,3 +63,31 @@ def test_invalid_session_requests_are_422(client: httpx.Client) -> None:
     locs = [error["loc"] for error in response.json()["errors"]]
     assert ["body", "filename"] in locs
     assert ["body", "size_bytes"] in locs
+
+
+def test_dispatch_rejects_references_to_unknown_assets_and_accepts_confirmed_ones(
+    client: httpx.Client, emulator_url: str
+) -> None:
+    edit = "/v1/models/black-forest-labs/flux-2-klein-4b/edit/runs"
+    unknown = "runflow://assets/0196a4f6-0000-7000-8000-00000000abcd"
+
+    rejected = client.post(
+        edit, json={"input": {"prompt": "p", "image_urls": ["https://example.com/a.png", unknown]}}
+    )
+
+    assert rejected.status_code == 422
+    assert rejected.json()["errors"] == [
+        {
+            "loc": ["body", "input", "image_urls", 1],
+            "msg": f"asset not found or expired: {unknown}",
+            "type": "value_error",
+        }
+    ]
+    session = _session(client)
+    with api_client(emulator_url, headers={}) as storage:
+        storage.put(session["upload_url"], content=PNG_BYTES, headers={"Content-Type": "image/png"})
+    client.post(f"/v1/asset-uploads/{session['asset_id']}/confirmations")
+    accepted = client.post(
+        edit, json={"input": {"prompt": "p", "reference_image_1": f"runflow://assets/{session['asset_id']}"}}
+    )
+    assert accepted.status_code == 200

@@ -19,7 +19,8 @@ from typing import Any
 
 import pytest
 import schemathesis
-from schemathesis import Case
+from schemathesis import Case, Response
+from schemathesis.checks import positive_data_acceptance
 from schemathesis.core.result import Ok
 from schemathesis.schemas import APIOperation, BaseSchema
 
@@ -71,11 +72,28 @@ def test_the_selection_covers_every_klein_operation() -> None:
     }
 
 
+def _call_and_validate(case: Case[APIOperation[Any, Any, Any, Any]], base_url: str) -> None:
+    """Default checks, except that a schema-valid reference to an asset that does not exist may be
+    refused: the docs' dispatch-time media validation ("asset not found or expired:
+    runflow://assets/…") depends on server state, which no schema can express."""
+    response = case.call(base_url=base_url, headers=AUTH)
+    excluded = [positive_data_acceptance] if _only_unknown_assets(response) else None
+    case.validate_response(response, headers=AUTH, excluded_checks=excluded)
+
+
+def _only_unknown_assets(response: Response) -> bool:
+    if response.status_code != 422:
+        return False
+    errors = (response.json() or {}).get("errors") or []
+    unknown_asset = "asset not found or expired:"
+    return bool(errors) and all(str(e.get("msg", "")).startswith(unknown_asset) for e in errors)
+
+
 @EVERY_PHASE.parametrize()
 def test_every_phase(case: Case[APIOperation[Any, Any, Any, Any]], base_url: str) -> None:
-    case.call_and_validate(base_url=base_url, headers=AUTH)
+    _call_and_validate(case, base_url)
 
 
 @FUZZED.parametrize()
 def test_fuzzing(case: Case[APIOperation[Any, Any, Any, Any]], base_url: str) -> None:
-    case.call_and_validate(base_url=base_url, headers=AUTH)
+    _call_and_validate(case, base_url)

@@ -53,6 +53,7 @@ from runflow_klein.emulator.spec import load_spec
 
 Handler = Callable[[Request, Operation, ValidRequest], Awaitable[Response]]
 MAX_JSON_BODY = 16 * 1024 * 1024
+ASSET_REF_PREFIX = "runflow://assets/"
 MAX_UPLOAD_BODY = 52_428_800  # AssetUploadCreate.size_bytes maximum
 _HTTP_ERROR_CODES = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 413: "PAYLOAD_TOO_LARGE"}
 
@@ -197,8 +198,31 @@ class Emulator:
 
     # ---- runs ----
 
+    def _unknown_asset_refs(self, model_input: dict[str, Any], *, loc: tuple[str, ...]) -> Response | None:
+        """422 for ``runflow://assets/{id}`` image references to assets this emulator never confirmed.
+
+        The schema admits the reference form; whether it points anywhere is known only at
+        dispatch (the message is the backend's, quoted in the JS SDK's backend contract).
+        """
+        problems = []
+        for field, value in model_input.items():
+            refs = value if isinstance(value, list) else [value]
+            for index, ref in enumerate(refs):
+                if not (isinstance(ref, str) and ref.startswith(ASSET_REF_PREFIX)):
+                    continue
+                if self.assets.get_asset(ref.removeprefix(ASSET_REF_PREFIX)) is None:
+                    where = [*loc, field, index] if isinstance(value, list) else [*loc, field]
+                    message = f"asset not found or expired: {ref}"
+                    problems.append({"loc": where, "msg": message, "type": "value_error"})
+        if not problems:
+            return None
+        return error(422, "VALIDATION_ERROR", "An input image reference is invalid.", errors=problems)
+
     async def dispatch(self, request: Request, op: Operation, valid: ValidRequest) -> Response:
         body = valid.body
+        rejected = self._unknown_asset_refs(body["input"], loc=("body", "input"))
+        if rejected is not None:
+            return rejected
         run = self.runs.create(
             profile=self._profiles[op.operation_id],
             model_input=body["input"],
@@ -224,6 +248,9 @@ class Emulator:
 
     async def legacy_run(self, request: Request, op: Operation, valid: ValidRequest) -> Response:
         """The synchronous legacy endpoint: wait out the run, answer fal-style ``images``."""
+        rejected = self._unknown_asset_refs(valid.body, loc=("body",))
+        if rejected is not None:
+            return rejected
         run = self.runs.create(
             profile=self._profiles[op.operation_id],
             model_input=valid.body,
