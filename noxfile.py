@@ -10,6 +10,7 @@ exactly the dependency group it needs from ``uv.lock``.
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 import nox
@@ -64,6 +65,22 @@ def tests(session: nox.Session) -> None:
     _sync(session, "test", "gen")  # gen: regeneration and client-surface tests run the generator
     _install_node_tools(session)
     session.run("python", "-m", "pytest", "-m", "not live", *session.posargs)
+
+
+@nox.session(python=PYTHON, default=False)
+def live(session: nox.Session) -> None:
+    """Contract suite against the real API (RUNFLOW_API_KEY; paid runs capped by --live-budget).
+
+    ``-- --record`` keeps redacted cassettes in a new contract_tests/cassettes/live/<UTC time>/.
+    """
+    if not os.environ.get("RUNFLOW_API_KEY"):
+        session.error("RUNFLOW_API_KEY is not set: the live suite calls the real API (budgeted paid runs)")
+    _sync(session, "test")
+    args = list(session.posargs)
+    if "--record" in args:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        args[args.index("--record")] = f"--live-record={CASSETTES}/live/{stamp}"
+    session.run("python", "-m", "pytest", "contract_tests/live", "-m", "live", *args)
 
 
 @nox.session(python=PYTHON, default=False)

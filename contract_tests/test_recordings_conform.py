@@ -19,10 +19,14 @@ def test_recording_conforms_to_the_spec(spec: RecordingSpec, interaction: Intera
 
 @pytest.mark.parametrize("interaction", INTERACTIONS, ids=interaction_id)
 def test_recording_states_its_provenance(interaction: Interaction) -> None:
-    """A docs URL for bodies taken from an example, a reason for anything made up; at least one."""
+    """A docs URL for bodies taken from an example, a reason for anything made up, or where and when
+    a live session recorded it; at least one."""
     source = interaction.provenance.get("x-source")
     synthetic = interaction.provenance.get("x-synthetic")
-    assert source is not None or synthetic is not None
+    recorded = interaction.provenance.get("x-recorded")
+    assert source is not None or synthetic is not None or recorded is not None
+    if recorded is not None:
+        assert set(recorded) == {"base_url", "at"}
     if source is not None:
         urls = source if isinstance(source, list) else [source]
         assert urls
