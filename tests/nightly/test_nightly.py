@@ -16,8 +16,10 @@ from typing import Any
 
 import nightly
 import pytest
-from specio import UPSTREAM_SPEC, dump_json
+import yaml
+from specio import LEDGER, UPSTREAM_SPEC, dump_json
 
+from runflow_klein.emulator import EmulatorConfig, running
 from tests.pipeline.spec_server import body, serve
 
 Mutation = Callable[[dict[str, Any]], None]
@@ -28,6 +30,7 @@ def run_nightly(
     capsys: pytest.CaptureFixture[str],
     mutate: Mutation | None = None,
     raw: bytes | None = None,
+    budget: int = 1,
 ) -> tuple[int, dict[str, Any], str]:
     spec = json.loads(UPSTREAM_SPEC.read_bytes())
     if mutate:
@@ -36,7 +39,15 @@ def run_nightly(
     reports = tmp_path / "reports"
     with serve({"/openapi.public.json": body(200, data)}) as base:
         code = nightly.main(
-            ["--url", f"{base}/openapi.public.json", "--reports", str(reports), "--no-client"]
+            [
+                "--url",
+                f"{base}/openapi.public.json",
+                "--reports",
+                str(reports),
+                "--no-client",
+                "--budget",
+                str(budget),
+            ]
         )
     err = capsys.readouterr().err
     return code, json.loads((reports / "drift.json").read_text()), err
@@ -47,7 +58,7 @@ def rules(report: dict[str, Any]) -> set[str]:
 
 
 @pytest.fixture(autouse=True)
-def _replay_mode(monkeypatch: pytest.MonkeyPatch) -> None:
+def _replay_mode(monkeypatch: pytest.MonkeyPatch) -> None:  # the live test sets the key itself
     """Without an API key the contract suite replays the recordings; never go live from a unit test."""
     monkeypatch.delenv("RUNFLOW_API_KEY", raising=False)
 
@@ -187,3 +198,23 @@ def test_no_network_fails_with_one_line_and_still_writes_the_reports(
     assert len(err.strip().splitlines()) == 1
     assert json.loads((reports / "drift.json").read_text())["status"] == "error"
     assert "**Status: error**" in (reports / "drift.md").read_text()
+
+
+def test_live_mode_runs_the_live_suite_against_the_api_and_reports_the_ledger(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a key, the contract suite is the live one; here the emulator stands in for Runflow."""
+    key = "rf_live_nightlyOfflineKey1"
+    with running(EmulatorConfig(run_seconds=0.2, api_key=key, seed=3)) as api:
+        monkeypatch.setenv("RUNFLOW_API_KEY", key)
+        monkeypatch.setenv("RUNFLOW_BASE_URL", api)
+        code, report, _ = run_nightly(tmp_path, capsys, budget=2)
+
+    assert code == 0, report["stages"]
+    assert report["mode"] == "live"
+    suite = next(stage for stage in report["stages"] if stage["name"] == "contract suite")
+    assert "0 failed" in suite["detail"]
+    assert "0 violation(s)" in suite["detail"]
+    assert len(report["ledger"]) == len(yaml.safe_load(LEDGER.read_text())["entries"])
+    assert "### Contradiction ledger: what the API does" in (tmp_path / "reports" / "drift.md").read_text()
+    assert key not in (tmp_path / "reports" / "drift.json").read_text()
