@@ -92,6 +92,13 @@ def drift(session: nox.Session) -> None:
     session.run("python", "scripts/nightly.py", *session.posargs)
 
 
+@nox.session(python=PYTHON, default=False)
+def bench(session: nox.Session) -> None:
+    """Benchmarks against the emulator on loopback → reports/bench.json."""
+    _sync(session, "bench")
+    session.run("python", "scripts/bench.py", *session.posargs)
+
+
 @nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
     """ruff (lint + format check) and a check that uv.lock matches pyproject.toml."""
