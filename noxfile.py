@@ -64,7 +64,10 @@ def tests(session: nox.Session) -> None:
     """Run the offline test suite (unit, contract replay, properties, emulator, Prism, actionlint)."""
     _sync(session, "test", "gen")  # gen: regeneration and client-surface tests run the generator
     _install_node_tools(session)
-    session.run("python", "-m", "pytest", "-m", "not live", *session.posargs)
+    # Two workers halve the wall time on a 2-core machine (150 s → 79 s measured); capped so a big
+    # machine does not start a Prism proxy and an emulator per core.
+    workers = ["-n", "auto", "--maxprocesses=4"]
+    session.run("python", "-m", "pytest", "-m", "not live", *workers, *session.posargs)
 
 
 @nox.session(python=PYTHON, default=False)

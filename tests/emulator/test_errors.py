@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import httpx
@@ -12,7 +11,7 @@ from runflow_klein.emulator import EmulatorConfig, running
 
 from .support import KLEIN_4B, api_client
 
-UNKNOWN_ID = str(uuid.uuid4())
+UNKNOWN_ID = "0196a4f6-0000-7000-8000-00000000dead"  # fixed: test ids must not change between runs
 
 
 def _error(response: httpx.Response, status: int) -> dict[str, Any]:
