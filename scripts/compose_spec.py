@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import json
 import re
 import sys
 from collections.abc import Iterator, Sequence
@@ -525,30 +526,42 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    upstream_bytes = args.upstream.read_bytes() if args.upstream.is_file() else b""
-    upstream = load_json(args.upstream)
-    validate_openapi(upstream, what=str(args.upstream))
-    definitions, contracts = load_contracts(args.contracts)
-    result = compose(upstream, definitions, contracts, prefer=args.prefer)
+def compose_file(upstream_path: Path, contracts_dir: Path, *, prefer: str | None) -> bytes:
+    """The composed document for these inputs, validated and serialised; SpecError on any problem.
+
+    Disagreements are printed (one per line on stderr) whatever ``prefer`` says; without it they fail.
+    """
+    upstream_bytes = upstream_path.read_bytes() if upstream_path.is_file() else b""
+    upstream = load_json(upstream_path)
+    validate_openapi(upstream, what=str(upstream_path))
+    definitions, contracts = load_contracts(contracts_dir)
+    result = compose(upstream, definitions, contracts, prefer=prefer)
     for problem in result.disagreements:
         print(f"disagreement: {problem}", file=sys.stderr)
-    if result.disagreements and args.prefer is None:
+    if result.disagreements and prefer is None:
         raise SpecError(
             f"{len(result.disagreements)} disagreement(s) between upstream per-model operations and "
-            f"the contracts; fix the contract or rerun with --prefer upstream|contract "
-            f"({args.out} left unchanged)"
+            "the contracts; fix the contract or rerun with --prefer upstream|contract (nothing written)"
         )
     spec = result.spec
-    spec.setdefault("info", {})["x-composed"] = composed_info(upstream_bytes, args.contracts)
+    spec.setdefault("info", {})["x-composed"] = composed_info(upstream_bytes, contracts_dir)
     validate_openapi(spec, what="the composed spec")
-    data = dump_json(spec)
+    return dump_json(spec)
+
+
+def klein_operation_count(data: bytes) -> int:
+    spec = json.loads(data)
+    return sum(1 for item in spec["paths"].values() for op in item.values() if "x-klein-model" in op)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    data = compose_file(args.upstream, args.contracts, prefer=args.prefer)
     changed = not args.out.is_file() or args.out.read_bytes() != data
     if changed:
         atomic_write(args.out, data)
-    klein_ops = sum(1 for item in spec["paths"].values() for op in item.values() if "x-klein-model" in op)
-    print(f"composed {klein_ops} klein operations into {args.out} ({'updated' if changed else 'unchanged'})")
+    state = "updated" if changed else "unchanged"
+    print(f"composed {klein_operation_count(data)} klein operations into {args.out} ({state})")
     return 0
 
 

@@ -183,9 +183,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         tmp = Path(tmp_name)
         # Compose into the scratch dir: openapi/ and generated/ change together or not at all.
         composed = tmp / COMPOSED_SPEC.name
-        compose_spec.main(
-            ["--upstream", str(args.upstream), "--contracts", str(CONTRACTS_DIR), "--out", str(composed)]
-        )
+        composed.write_bytes(compose_spec.compose_file(args.upstream, CONTRACTS_DIR, prefer=None))
         new_tree = tmp / "generated"
         new_tree.mkdir()
         build_tree(composed, new_tree, versions)
@@ -193,7 +191,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             swap_in(new_tree, args.generated)
             if not args.composed.is_file() or args.composed.read_bytes() != composed.read_bytes():
                 atomic_write(args.composed, composed.read_bytes())
-            print(f"regenerated {args.generated / CLIENT_DIR_NAME} from {args.composed}")
+            operations = compose_spec.klein_operation_count(composed.read_bytes())
+            target = args.generated / CLIENT_DIR_NAME
+            print(f"regenerated {target} from {args.composed} ({operations} klein operations)")
             return 0
         problems = []
         if not args.composed.is_file() or args.composed.read_bytes() != composed.read_bytes():
