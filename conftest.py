@@ -1,20 +1,7 @@
-"""Shared pytest configuration: Hypothesis profiles and the live-suite plugin.
+"""Registers the suite's pytest plugins; fixtures live beside the tests that use them.
 
-``fast`` (default) keeps the PR suite to seconds and is derandomized so CI is reproducible;
-``nightly`` explores far more examples. Select with ``HYPOTHESIS_PROFILE=nightly``.
+The live contract suite's plugin is registered here (not in its folder) so its ``--live-*`` options
+exist whichever test paths are given; it is inert without ``RUNFLOW_API_KEY``.
 """
 
-from __future__ import annotations
-
-import os
-
-from hypothesis import HealthCheck, settings
-
-# The live contract suite's options and hooks (inert without RUNFLOW_API_KEY); registered here so
-# its --live-* options exist whichever test paths are given.
-pytest_plugins = ["contract_tests.live.plugin"]
-
-_COMMON = {"deadline": None, "database": None, "suppress_health_check": [HealthCheck.too_slow]}
-settings.register_profile("fast", max_examples=25, derandomize=True, **_COMMON)
-settings.register_profile("nightly", max_examples=500, **_COMMON)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fast"))
+pytest_plugins = ["tests.plugins.hypothesis_profiles", "tests.contract.live.plugin"]

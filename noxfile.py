@@ -23,7 +23,7 @@ nox.options.sessions = ["lint", "typecheck", "tests"]
 PYTHON = "3.11"
 ROOT = Path(__file__).parent
 NODE_TOOLS = ROOT / "tools" / "node"
-CASSETTES = "contract_tests/cassettes"
+CASSETTES = "tests/contract/cassettes"
 # uv must use the machine's Python: a managed download would need network access we do not have.
 os.environ.setdefault("UV_PYTHON_DOWNLOADS", "never")
 
@@ -74,7 +74,7 @@ def tests(session: nox.Session) -> None:
 def live(session: nox.Session) -> None:
     """Contract suite against the real API (RUNFLOW_API_KEY; paid runs capped by --live-budget).
 
-    ``-- --record`` keeps redacted cassettes in a new contract_tests/cassettes/live/<UTC time>/.
+    ``-- --record`` keeps redacted cassettes in a new tests/contract/cassettes/live/<UTC time>/.
     """
     if not os.environ.get("RUNFLOW_API_KEY"):
         session.error("RUNFLOW_API_KEY is not set: the live suite calls the real API (budgeted paid runs)")
@@ -83,7 +83,7 @@ def live(session: nox.Session) -> None:
     if "--record" in args:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         args[args.index("--record")] = f"--live-record={CASSETTES}/live/{stamp}"
-    session.run("python", "-m", "pytest", "contract_tests/live", "-m", "live", *args)
+    session.run("python", "-m", "pytest", "tests/contract/live", "-m", "live", *args)
 
 
 @nox.session(python=PYTHON, default=False)

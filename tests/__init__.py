@@ -1,2 +1,2 @@
-"""The offline test suite. A package, so ``tests/<area>/`` packages never shadow ``scripts/`` modules
-(``tests/drift`` would otherwise be imported as ``drift`` and hide ``scripts/drift.py``)."""
+"""The test suite, by kind: ``unit/`` mirrors the packages, ``contract/`` checks the API contract
+(recordings, properties, the opt-in live suite), ``repository/`` checks the README, CI and workflows."""

@@ -267,9 +267,13 @@ def _run_and_download(args: argparse.Namespace, console: Console) -> tuple[RunVi
 def _emulate(args: argparse.Namespace) -> int:
     console = Console(stderr=True, soft_wrap=True)
     try:
-        from .emulator import EmulatorConfig, serve  # noqa: PLC0415 - only this command needs it
+        # Its own distribution (the runtime wheel does not carry it); imported only by this command.
+        from runflow_klein_emulator import EmulatorConfig, serve  # noqa: PLC0415
     except ImportError as exc:
-        console.print(f"[red]error:[/] the emulator is not available ({escape(str(exc))})")
+        console.print(
+            f"[red]error:[/] the emulator is not installed ({escape(str(exc))}); "
+            "install it with: pip install 'runflow-klein[emulator]'"
+        )
         return EXIT_API_ERROR
     try:
         config = EmulatorConfig(

@@ -1,0 +1,1 @@
+"""Spec-vs-spec drift, judged by what each change does to the generated client."""

@@ -1,0 +1,1 @@
+"""Recorded interactions (VCR cassettes): check them against the composed spec, seed them from the docs."""

@@ -1,0 +1,1 @@
+"""fetch → compose → regenerate: from the published OpenAPI document to the generated client."""

@@ -1,0 +1,1 @@
+"""pytest plugins of the suite, registered by the root ``conftest.py``."""

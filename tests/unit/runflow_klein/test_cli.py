@@ -1,0 +1,279 @@
+"""The runflow-klein CLI: option mapping, exit codes, JSON summary, and no tracebacks."""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import socket
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+
+from runflow_klein import KleinClient, cli
+from runflow_klein.models import resolve_model
+
+from .conftest import FakeTime
+from .fakeflow import API_KEY, STORAGE_SIGNATURE, FakeRunflow, png_bytes
+
+
+def options(*argv: str) -> argparse.Namespace:
+    return cli.build_parser().parse_args(["run", *argv])
+
+
+def run_cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = cli.main(argv)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.fixture
+def api_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RUNFLOW_API_KEY", API_KEY)
+
+
+@pytest.fixture(autouse=True)
+def no_real_sleeps(monkeypatch: pytest.MonkeyPatch, fake_time: FakeTime) -> None:
+    """The CLI builds its own client: give it the fake clock so polls and retries do not sleep."""
+    monkeypatch.setattr(
+        cli, "KleinClient", functools.partial(KleinClient, sleep=fake_time.sleep, clock=fake_time.clock)
+    )
+
+
+@pytest.mark.parametrize("argv", [["--version"], ["run", "--version"], ["emulate", "--version"]])
+def test_version_on_every_command(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(argv, capsys)
+    assert code == 0
+    assert out.strip() == "runflow-klein 0.1.0"
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["run", "--help"], ["emulate", "--help"]])
+def test_help_on_every_command(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(argv, capsys)
+    assert code == 0
+    assert out.startswith("usage: runflow-klein")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        pytest.param([], id="no-command"),
+        pytest.param(["run", "flux-2-klein-4b"], id="no-prompt"),
+        pytest.param(["run", "flux-2-pro", "--prompt", "x"], id="unknown-model"),
+        pytest.param(["run", "flux-2-klein-4b", "--prompt", "x", "--format", "gif"], id="bad-format"),
+        pytest.param(["run", "flux-2-klein-4b", "--prompt", "x", "--steps", "0"], id="zero-steps"),
+        pytest.param(["run", "flux-2-klein-4b", "--prompt", "x", "--seed", "abc"], id="non-numeric-seed"),
+    ],
+)
+def test_argparse_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run_cli(argv, capsys)
+    assert code == 2
+    assert "usage:" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        pytest.param(
+            ["flux-2-klein-4b/edit", "--prompt", "x"], "give at least one --image", id="edit-without-image"
+        ),
+        pytest.param(
+            ["flux-2-klein-4b", "--prompt", "x", "--image", "https://e.com/a.png"],
+            "needs an /edit model",
+            id="t2i-with-image",
+        ),
+        pytest.param(
+            ["flux-2-klein-4b/edit", "--prompt", "x", "--image", "https://e.com/a.png", "--format", "png"],
+            "does not take --format",
+            id="4b-edit-format",
+        ),
+        pytest.param(
+            ["flux-2-klein-4b/edit", "--prompt", "x", "--image", "https://e.com/a.png", "--num-images", "2"],
+            "does not take --num-images",
+            id="4b-edit-num-images",
+        ),
+        pytest.param(
+            ["flux-2-klein-9b/edit", "--prompt", "x", "--image", "missing.png"],
+            "neither an http(s) URL nor a readable file",
+            id="missing-image",
+        ),
+    ],
+)
+def test_model_specific_usage_errors_exit_2(
+    argv: list[str], message: str, api_key: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run_cli(["run", *argv], capsys)
+    assert code == 2
+    assert message in err.replace("\n", " ")
+    assert out == ""
+
+
+def test_missing_api_key_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run_cli(["run", "flux-2-klein-4b", "--prompt", "x"], capsys)
+    assert code == 2
+    assert "RUNFLOW_API_KEY" in err
+
+
+def test_options_map_onto_each_models_field_names() -> None:
+    common = ["--prompt", "p", "--seed", "7", "--steps", "8", "--size", "square_hd"]
+    four_b = cli.build_input(
+        resolve_model("flux-2-klein-4b"),
+        options("flux-2-klein-4b", *common, "--num-images", "2", "--format", "webp"),
+    )
+    assert four_b == {
+        "prompt": "p",
+        "seed": 7,
+        "num_inference_steps": 8,
+        "image_size": "square_hd",
+        "num_images": 2,
+        "output_format": "webp",
+    }
+    edit_args = options("flux-2-klein-4b/edit", *common, "--image", "https://e.com/a.png")
+    assert cli.build_input(resolve_model("flux-2-klein-4b/edit"), edit_args) == {
+        "prompt": "p",
+        "seed": 7,
+        "steps": 8,
+        "image_size": "square_hd",
+    }
+    nine_b_edit = cli.build_input(
+        resolve_model("flux-2-klein-9b/edit"),
+        options(
+            "black-forest-labs/flux-2-klein-9b/edit",
+            *common,
+            "--image",
+            "https://e.com/a.png",
+            "--format",
+            "jpeg",
+        ),
+    )
+    assert nine_b_edit["num_inference_steps"] == 8
+    assert nine_b_edit["output_format"] == "jpeg"
+
+
+def test_run_downloads_outputs_and_prints_a_json_summary(
+    fake: FakeRunflow, api_key: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "source.png"
+    source.write_bytes(png_bytes())
+    code, out, err = run_cli(
+        [
+            "run",
+            "flux-2-klein-9b/edit",
+            "--prompt",
+            "make it pop",
+            "--image",
+            str(source),
+            "--out",
+            str(tmp_path / "out"),
+            "--base-url",
+            fake.base_url,
+            "--json",
+            "--seed",
+            "3",
+        ],
+        capsys,
+    )
+    assert code == 0, err
+    summary = json.loads(out)
+    assert summary["status"] == "succeeded"
+    assert summary["model"] == "black-forest-labs/flux-2-klein-9b/edit"
+    (output,) = summary["outputs"]
+    assert Path(output["path"]).parent == tmp_path / "out"
+    with Image.open(output["path"]) as image:
+        assert image.format == "PNG"
+    assert STORAGE_SIGNATURE not in out + err
+    assert API_KEY not in out + err
+    assert "succeeded" in err  # progress on stderr
+    sent = json.loads(fake.calls("POST", "/v1/models/")[0].body)["input"]
+    assert sent["seed"] == 3
+    assert sent["image_urls"][0].startswith("data:image/png;base64,")
+
+
+def test_a_failed_run_exits_1_with_its_summary(
+    fake: FakeRunflow, api_key: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake.script = ("queued", "failed")
+    code, out, err = run_cli(
+        [
+            "run",
+            "flux-2-klein-4b",
+            "--prompt",
+            "x",
+            "--base-url",
+            fake.base_url,
+            "--out",
+            str(tmp_path),
+            "--json",
+        ],
+        capsys,
+    )
+    assert code == 1
+    assert json.loads(out)["failure_code"] == "MODEL_UNAVAILABLE"
+    assert "run failed" in err
+    assert "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_api_error_exits_3(
+    fake: FakeRunflow, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("RUNFLOW_API_KEY", "rf_live_wrong")
+    code, out, err = run_cli(["run", "flux-2-klein-4b", "--prompt", "x", "--base-url", fake.base_url], capsys)
+    assert code == 3
+    assert "401" in err
+    assert "Invalid token" in err
+    assert "Traceback" not in err
+    assert "rf_live_wrong" not in err
+    assert out == ""
+
+
+def test_a_network_error_exits_3_after_retrying(
+    api_key: None, capsys: pytest.CaptureFixture[str], fake_time: FakeTime
+) -> None:
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    listener.close()
+    code, _, err = run_cli(
+        ["run", "flux-2-klein-4b", "--prompt", "x", "--base-url", f"http://127.0.0.1:{port}"], capsys
+    )
+    assert code == 3
+    assert "connection failed" in err
+    assert "Traceback" not in err
+    assert len(fake_time.sleeps) == 4  # the default policy retried a refused connection four times
+
+
+def test_emulate_passes_its_options_to_the_emulator(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    emulator = pytest.importorskip("runflow_klein_emulator")
+    served: list[tuple[Any, str, int]] = []
+    monkeypatch.setattr(emulator, "serve", lambda config, *, host, port: served.append((config, host, port)))
+    code, _, _ = run_cli(
+        [
+            "emulate",
+            "--port",
+            "0",
+            "--run-seconds",
+            "0.5",
+            "--fail-rate",
+            "0.25",
+            "--callback-secret",
+            "whsec_x",
+        ],
+        capsys,
+    )
+    assert code == 0
+    ((config, host, port),) = served
+    assert (host, port) == ("127.0.0.1", 0)
+    assert (config.run_seconds, config.fail_rate, config.callback_secret) == (0.5, 0.25, "whsec_x")
+
+
+def test_emulate_rejects_an_impossible_fail_rate(capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("runflow_klein_emulator")
+    code, _, err = run_cli(["emulate", "--fail-rate", "2"], capsys)
+    assert code == 2
+    assert "fail_rate" in err

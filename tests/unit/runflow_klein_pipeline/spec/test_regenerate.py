@@ -1,0 +1,80 @@
+"""scripts/regenerate.py with the real generator (a few seconds per test, so only three tests).
+
+``--check`` is the CI gate that keeps generated/ in step with openapi/; a failed generation must
+leave the existing client exactly as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from runflow_klein_pipeline.documents import dump_json
+from runflow_klein_pipeline.layout import GENERATED_DIR, UPSTREAM_SPEC
+from runflow_klein_pipeline.spec import regenerate
+
+from .support import run_script, tree_digest
+
+CLIENT_PACKAGE = Path(regenerate.CLIENT_DIR_NAME) / "runflow_klein_client"
+
+
+def copy_generated(tmp_path: Path) -> Path:
+    target = tmp_path / "generated"
+    shutil.copytree(GENERATED_DIR, target, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    return target
+
+
+def test_check_passes_on_the_committed_tree(capsys: pytest.CaptureFixture[str]) -> None:
+    result = run_script(regenerate.main, ["--check"], capsys)
+
+    assert result.code == 0, result.stdout + result.stderr
+    assert "generated/ and the composed spec are up to date" in result.stdout
+
+
+def test_check_names_an_edited_and_an_extra_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    generated = copy_generated(tmp_path)
+    with (generated / CLIENT_PACKAGE / "client.py").open("a") as handle:
+        handle.write("# a hand edit\n")
+    (generated / CLIENT_PACKAGE / "extra.py").write_text('"""Not written by the generator."""\n')
+
+    result = run_script(regenerate.main, ["--check", "--generated", str(generated)], capsys)
+
+    assert result.code == 1
+    assert f"+++ regenerated/{CLIENT_PACKAGE / 'client.py'}" in result.stdout
+    assert "-# a hand edit" in result.stdout
+    assert f"only in the committed tree: {CLIENT_PACKAGE / 'extra.py'}" in result.stdout
+    assert "regenerating changes the committed tree" in result.stderr
+
+
+def test_a_failing_generator_leaves_the_client_untouched(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """openapi-python-client cannot follow a $ref into another schema's property; with
+    --fail-on-warning that is a failed generation, although the spec itself is valid OpenAPI."""
+    upstream = json.loads(UPSTREAM_SPEC.read_bytes())
+    upstream["components"]["schemas"]["Run"]["properties"]["alias"] = {
+        "$ref": "#/components/schemas/Run/properties/id"
+    }
+    upstream_path = tmp_path / "upstream.json"
+    upstream_path.write_bytes(dump_json(upstream))
+    generated = copy_generated(tmp_path)
+    before = tree_digest(generated)
+    argv = [
+        "--upstream",
+        str(upstream_path),
+        "--generated",
+        str(generated),
+        "--composed",
+        str(tmp_path / "composed.json"),
+    ]
+
+    result = run_script(regenerate.main, argv, capsys)
+
+    assert result.code == 1
+    assert result.stderr.startswith("error: openapi-python-client failed (exit 1):")
+    assert "Could not find reference" in result.stderr
+    assert tree_digest(generated) == before
+    # The composed spec is written only together with the client it was generated into.
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["generated", "upstream.json"]
