@@ -15,6 +15,7 @@ Errors form one hierarchy rooted at :class:`RunflowError` (tree in :mod:`runflow
 from .async_client import AsyncKleinClient
 from .callbacks import CallbackPayload, parse_callback, verify_signature
 from .client import KleinClient
+from .constants import VERSION
 from .errors import (
     APIConnectionError,
     APIResponseValidationError,
@@ -35,14 +36,14 @@ from .errors import (
     ValidationError,
     WaitTimeoutError,
 )
-from .models import MODELS, KleinModel
+from .klein_models import MODELS, KleinModel
 from .polling import PollSchedule
 from .receiver import CallbackReceiver, CallbackSubscription
 from .retries import RetryPolicy
 from .runs import RunOutput, RunView
 from .transport import Timeout
 
-__version__ = "0.1.0"
+__version__ = VERSION
 
 __all__ = [
     "MODELS",

@@ -35,7 +35,7 @@ from .effects import (
     drive_async,
 )
 from .images import ImageInput
-from .models import KleinModel
+from .klein_models import KleinModel
 from .polling import PollSchedule
 from .receiver import CallbackReceiver, CallbackSubscription
 from .responses import status_error

@@ -19,7 +19,7 @@ from typing import Any
 from .errors import SignatureVerificationError
 from .runs import RunOutput
 
-__all__ = ["CallbackPayload", "parse_callback", "sign", "verify_signature"]
+__all__ = ["CallbackPayload", "callback_signature", "parse_callback", "verify_signature"]
 
 _HEX_DIGITS = frozenset("0123456789abcdef")
 _EVENT_STATUS = {
@@ -31,7 +31,7 @@ _EVENT_STATUS = {
 }
 
 
-def sign(raw_body: bytes, secret: str) -> str:
+def callback_signature(raw_body: bytes, secret: str) -> str:
     """The ``Runflow-Signature`` value Runflow sends for ``raw_body`` under ``secret``."""
     return hmac.new(secret.encode("utf-8"), raw_body, hashlib.sha256).hexdigest()
 
@@ -48,7 +48,7 @@ def verify_signature(raw_body: bytes, signature_header: str | None, secrets: Seq
     candidate = signature_header.strip().lower()
     if len(candidate) != 64 or not set(candidate) <= _HEX_DIGITS:
         raise SignatureVerificationError("the Runflow-Signature header is not a 64-character hex digest")
-    matches = [hmac.compare_digest(sign(raw_body, secret), candidate) for secret in secrets]
+    matches = [hmac.compare_digest(callback_signature(raw_body, secret), candidate) for secret in secrets]
     if not any(matches):
         raise SignatureVerificationError(
             f"the Runflow-Signature header matches none of the {len(secrets)} configured secret(s)"

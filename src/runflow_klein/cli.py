@@ -23,8 +23,8 @@ from .client import KleinClient
 from .constants import API_KEY_ENV, DEFAULT_WAIT_TIMEOUT
 from .errors import RunFailedError, RunflowError, WaitTimeoutError
 from .images import is_reference
-from .models import MODELS, KleinModel, resolve_model
-from .responses import redact_url
+from .klein_models import MODELS, KleinModel, resolve_model
+from .responses import strip_query
 from .runs import RunView
 
 __all__ = ["main"]
@@ -192,7 +192,7 @@ def _summary(model: KleinModel, run: RunView, paths: Sequence[Path]) -> dict[str
     outputs = [
         {
             # Presigned URLs carry their signature in the query: never print it.
-            "url": redact_url(output.url),
+            "url": strip_query(output.url),
             "type": output.type,
             "path": str(paths[index]) if index < len(paths) else None,
         }

@@ -34,7 +34,7 @@ from .effects import (
     drive_sync,
 )
 from .images import ImageInput
-from .models import KleinModel
+from .klein_models import KleinModel
 from .polling import PollSchedule
 from .receiver import CallbackReceiver, CallbackSubscription
 from .responses import status_error

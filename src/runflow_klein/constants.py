@@ -13,8 +13,10 @@ from importlib import metadata
 DEFAULT_BASE_URL = "https://api.runflow.io"
 API_KEY_ENV = "RUNFLOW_API_KEY"
 BASE_URL_ENV = "RUNFLOW_BASE_URL"
+# The one source of the runtime's version is pyproject.toml; installed metadata carries it here.
+VERSION = metadata.version("runflow-klein")
 # The generated client sends no User-Agent of its own; a named one makes our traffic recognisable in logs.
-USER_AGENT = f"runflow-klein/{metadata.version('runflow-klein')}"
+USER_AGENT = f"runflow-klein/{VERSION}"
 
 # ---- Timeouts (seconds) ----
 

@@ -19,9 +19,9 @@ import httpx
 
 from .callbacks import CallbackPayload
 from .errors import APIConnectionError, APITimeoutError, RunflowError
-from .models import Operation
+from .klein_models import Operation
 from .receiver import CallbackSubscription
-from .responses import redact_url
+from .responses import strip_query
 from .transport import Timeout
 
 __all__ = [
@@ -154,7 +154,7 @@ def await_callback(subscription: CallbackSubscription, timeout: float) -> Workfl
 def connection_error(exc: httpx.RequestError) -> APIConnectionError:
     """Our error for an httpx transport failure, with URLs stripped of their (possibly signed) query."""
     try:
-        where = f" during {exc.request.method} {redact_url(exc.request.url)}"
+        where = f" during {exc.request.method} {strip_query(exc.request.url)}"
     except RuntimeError:  # the exception carries no request
         where = ""
     # Only when no connection was ever made is the request guaranteed not to have reached the server.

@@ -46,7 +46,7 @@ _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
 
 
-def redact_url(url: httpx.URL | str) -> str:
+def strip_query(url: httpx.URL | str) -> str:
     """The URL without query and fragment: presigned storage URLs carry their signature there."""
     parsed = httpx.URL(str(url))
     return str(parsed.copy_with(query=None, fragment=None))
@@ -58,7 +58,7 @@ def describe_request(response: httpx.Response) -> str:
         request = response.request
     except RuntimeError:  # a Response built by hand has no request attached
         return ""
-    return f"{request.method} {redact_url(request.url)}"
+    return f"{request.method} {strip_query(request.url)}"
 
 
 def decode_body(response: httpx.Response) -> object:

@@ -44,7 +44,7 @@ from .effects import (
 )
 from .errors import APIResponseValidationError, RunFailedError, RunflowError, WaitTimeoutError
 from .images import ImageBlob, ImageInput, is_reference, load_image
-from .models import KleinModel, Operation, build_request_body, resolve_model
+from .klein_models import KleinModel, Operation, build_request_body, resolve_model
 from .polling import PollSchedule
 from .receiver import CallbackSubscription
 from .responses import decode_body, describe_request, request_id_of, status_error

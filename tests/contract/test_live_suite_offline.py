@@ -29,7 +29,7 @@ from tests.contract.live.recording import (
     Redactor,
     recording,
     redact_body,
-    redact_url,
+    redact_query_values,
 )
 
 # Shaped like a real key so the secret scanner would flag it if it leaked.
@@ -150,7 +150,7 @@ def test_redaction_removes_every_kind_of_secret() -> None:
     text = redacted.decode()
     for secret in ("abc123", "X-Amz-Credential=key", "whsec_s3cret", API_KEY):
         assert secret not in text
-    assert redact_url("https://api.example/v1/runs?limit=5&token=t0k", all_query_values=False) == (
+    assert redact_query_values("https://api.example/v1/runs?limit=5&token=t0k", all_query_values=False) == (
         f"https://api.example/v1/runs?limit=5&token={REDACTED}"
     )
     response = Redactor(API_KEY).response(

@@ -48,8 +48,8 @@ from runflow_klein_emulator.run_store import (
     RunStore,
 )
 from runflow_klein_emulator.settings import EmulatorConfig, Fault
-from runflow_klein_emulator.signing import UrlSigner
 from runflow_klein_emulator.spec import load_spec
+from runflow_klein_emulator.url_signing import UrlSigner
 
 Handler = Callable[[Request, Operation, ValidRequest], Awaitable[Response]]
 MAX_JSON_BODY = 16 * 1024 * 1024

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from runflow_klein_emulator.run_store import ORG_ID, USER_ID
-from runflow_klein_emulator.signing import UrlSigner
+from runflow_klein_emulator.url_signing import UrlSigner
 
 
 @dataclass

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from runflow_klein_emulator.signing import callback_signature
+from runflow_klein.callbacks import callback_signature
 
 _MAX_RECORDED_BODY = 1024
 
@@ -141,7 +141,7 @@ class CallbackSender:
             is_automatic=automatic,
             max_attempts=len(self._retry_delays) + 1,
             signing_secret_id=self.secret_id,
-            signature=None if self.secret is None else callback_signature(self.secret, body),
+            signature=None if self.secret is None else callback_signature(body, self.secret),
         )
 
     async def deliver(self, delivery: Delivery) -> None:

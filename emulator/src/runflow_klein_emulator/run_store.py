@@ -24,7 +24,7 @@ from runflow_klein_emulator.callback_delivery import Delivery
 from runflow_klein_emulator.contract import InvalidRequest
 from runflow_klein_emulator.image_files import CONTENT_TYPES, PRESET_SIZES, emulated_size, render
 from runflow_klein_emulator.settings import EmulatorConfig
-from runflow_klein_emulator.signing import UrlSigner
+from runflow_klein_emulator.url_signing import UrlSigner
 
 QUEUED_FRACTION = 0.2
 DEFAULT_PAGE_SIZE = 50

@@ -96,7 +96,7 @@ def stage_fetch(result: Nightly, url: str, scratch: Path) -> Path | None:
     fetched = sha256_bytes(out.read_bytes())
     result.upstream_changed = fetched != committed
     change = f"changed: {committed[:12]} → {fetched[:12]}" if result.upstream_changed else "unchanged"
-    result.stages.append(Stage("fetch", "ok", f"{fetch_spec.redact_url(url)} ({change})"))
+    result.stages.append(Stage("fetch", "ok", f"{fetch_spec.strip_credentials(url)} ({change})"))
     return out
 
 

@@ -40,7 +40,7 @@ class RecordingExists(Exception):
     """Raised instead of overwriting: a recording, once written, is evidence."""
 
 
-def redact_url(url: str, *, all_query_values: bool) -> str:
+def redact_query_values(url: str, *, all_query_values: bool) -> str:
     parts = urlsplit(url)
     if not parts.query:
         return url
@@ -57,7 +57,7 @@ def _redact_json(node: Any) -> Any:
     if isinstance(node, list):
         return [_redact_json(item) for item in node]
     if isinstance(node, str):
-        return URL_IN_TEXT.sub(lambda m: redact_url(m.group(0), all_query_values=True), node)
+        return URL_IN_TEXT.sub(lambda m: redact_query_values(m.group(0), all_query_values=True), node)
     return node
 
 
@@ -68,7 +68,9 @@ def redact_body(body: bytes | str | None, api_key: str) -> bytes | None:
     try:
         text = json.dumps(_redact_json(json.loads(raw)), ensure_ascii=False)
     except (UnicodeDecodeError, json.JSONDecodeError):
-        text = URL_IN_TEXT.sub(lambda m: redact_url(m.group(0), all_query_values=True), raw.decode("latin-1"))
+        text = URL_IN_TEXT.sub(
+            lambda m: redact_query_values(m.group(0), all_query_values=True), raw.decode("latin-1")
+        )
     if api_key:
         text = text.replace(api_key, REDACTED)
     return text.encode()
@@ -83,7 +85,7 @@ class Redactor:
     def request(self, request: Request) -> Request | None:
         if not urlsplit(request.uri).path.startswith("/v1/"):
             return None
-        request.uri = redact_url(request.uri, all_query_values=False)
+        request.uri = redact_query_values(request.uri, all_query_values=False)
         request.body = redact_body(request.body, self.api_key)
         return request
 
@@ -103,7 +105,10 @@ def stamp_provenance(path: Path, *, base_url: str) -> None:
     doc = yaml.safe_load(path.read_text())
     at = datetime.now(UTC).replace(microsecond=0).isoformat()
     for interaction in doc.get("interactions", []):
-        interaction["x-recorded"] = {"base_url": redact_url(base_url, all_query_values=True), "at": at}
+        interaction["x-recorded"] = {
+            "base_url": redact_query_values(base_url, all_query_values=True),
+            "at": at,
+        }
     path.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True))
 
 

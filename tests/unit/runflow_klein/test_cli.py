@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from runflow_klein import KleinClient, cli
-from runflow_klein.models import resolve_model
+from runflow_klein.klein_models import resolve_model
 
 from .conftest import FakeTime
 from .fakeflow import API_KEY, STORAGE_SIGNATURE, FakeRunflow, png_bytes

@@ -49,7 +49,7 @@ class Fetched:
     content_type: str | None
 
 
-def redact_url(url: str) -> str:
+def strip_credentials(url: str) -> str:
     """``url`` without userinfo, query or fragment, which is where credentials and tokens live."""
     parts = urlsplit(url)
     host = parts.netloc.rpartition("@")[2]
@@ -68,7 +68,9 @@ def _too_large(what: str, max_bytes: int) -> SpecError:
 def _read_file(url: str, *, max_bytes: int) -> Fetched:
     parts = urlsplit(url)
     if parts.netloc not in ("", "localhost"):
-        raise SpecError(f"file URLs must name a local path, not host {parts.netloc!r}: {redact_url(url)}")
+        raise SpecError(
+            f"file URLs must name a local path, not host {parts.netloc!r}: {strip_credentials(url)}"
+        )
     path = Path(url2pathname(parts.path))
     try:
         with path.open("rb") as handle:
@@ -81,7 +83,7 @@ def _read_file(url: str, *, max_bytes: int) -> Fetched:
 
 
 def _download(url: str, *, timeout: float, max_bytes: int, clock: Callable[[], float]) -> Fetched:
-    shown = redact_url(url)
+    shown = strip_credentials(url)
     deadline = clock() + timeout
     try:
         with (
@@ -93,7 +95,7 @@ def _download(url: str, *, timeout: float, max_bytes: int, clock: Callable[[], f
             ) as client,
             client.stream("GET", url) as response,
         ):
-            where = redact_url(str(response.url))
+            where = strip_credentials(str(response.url))
             if response.status_code != 200:
                 raise SpecError(f"{where} answered HTTP {response.status_code} {response.reason_phrase}")
             declared = response.headers.get("content-length", "")
@@ -130,7 +132,7 @@ def fetch(
     if scheme in ("http", "https"):
         return _download(url, timeout=timeout, max_bytes=max_bytes, clock=clock)
     got = f"URL scheme {scheme!r}" if scheme else "no URL scheme"
-    raise SpecError(f"unsupported {got} in {redact_url(url)!r}; use https://, http:// or file://")
+    raise SpecError(f"unsupported {got} in {strip_credentials(url)!r}; use https://, http:// or file://")
 
 
 def _reject_constant(name: str) -> None:
@@ -268,7 +270,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     out, lock = args.out, args.lock
     if out.resolve() == lock.resolve():
         raise SpecError(f"--out and --lock must be different files, both are {out}")
-    url = redact_url(args.url)
+    url = strip_credentials(args.url)
     previous = _read_optional(out)
     fetched = fetch(args.url, timeout=args.timeout, max_bytes=int(args.max_bytes))
     check_spec(fetched, source=url)

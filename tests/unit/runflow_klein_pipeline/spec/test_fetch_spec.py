@@ -383,10 +383,10 @@ def test_whole_download_has_a_deadline(server: str) -> None:
 
 def test_redact_url_keeps_scheme_host_port_and_path() -> None:
     assert (
-        fetch_spec.redact_url("https://u:p@docs.example:8443/a/b.json?sig=x#frag")
+        fetch_spec.strip_credentials("https://u:p@docs.example:8443/a/b.json?sig=x#frag")
         == "https://docs.example:8443/a/b.json"
     )
-    assert fetch_spec.redact_url("file:///tmp/spec.json") == "file:///tmp/spec.json"
+    assert fetch_spec.strip_credentials("file:///tmp/spec.json") == "file:///tmp/spec.json"
 
 
 # ---------------------------------------------------------------- the real entry point

@@ -1,4 +1,8 @@
-"""HMAC helpers: presigned-looking file URLs and the ``Runflow-Signature`` callback header."""
+"""Presigned-looking file URLs: an expiry plus an HMAC, like storage presigns them.
+
+(Callback signatures are the runtime's ``runflow_klein.callbacks.callback_signature``: one signer
+for the emulator that sends them and the clients that verify them.)
+"""
 
 from __future__ import annotations
 
@@ -10,11 +14,6 @@ from collections.abc import Mapping
 from urllib.parse import urlencode
 
 URL_TTL_SECONDS = 3600
-
-
-def callback_signature(secret: str, body: bytes) -> str:
-    """Lowercase hex HMAC-SHA256 of the raw body keyed with the secret, as the docs specify."""
-    return hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
 class UrlSigner:
