@@ -1,49 +1,39 @@
 """``AsyncKleinClient``: the asyncio twin of :class:`runflow_klein.KleinClient`, same API with ``await``.
 
-Decisions (retries, dispatch reconciliation, waiting) come from the same :mod:`runflow_klein.workflows`
-as the sync client; only the effects are performed asynchronously. Blocking local work (reading an image
-file, waiting for a callback on the receiver thread) runs on a worker thread.
+Decisions come from the same :mod:`runflow_klein.workflows`, and everything else from the same
+:mod:`runflow_klein.client_core`, as the sync client; only the effects are performed asynchronously.
+Blocking local work (reading an image file, waiting for a callback on the receiver thread, stopping a
+receiver) runs on a worker thread.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import AsyncExitStack
+from functools import partial
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 import anyio
 import anyio.to_thread
 import httpx
-from runflow_klein_client import Client as GeneratedClient
 
-from . import workflows
-from .config import ClientConfig
+from .callbacks import CallbackPayload
+from .client_core import ClientCore, save_output, subscribe
 from .constants import DEFAULT_CALLBACK_GRACE, DEFAULT_INLINE_IMAGE_BYTES, DEFAULT_WAIT_TIMEOUT
-from .effects import (
-    PARSE_ERRORS,
-    ApiCall,
-    ApiResult,
-    AwaitCallback,
-    Download,
-    Effect,
-    Offload,
-    Sleep,
-    StorageCall,
-    connection_error,
-    drive_async,
-)
+from .effects import ApiCall, ApiResult, AwaitCallback, Download, StorageCall, Workflow, drive_async, perform
 from .images import ImageInput
 from .klein_models import KleinModel
 from .polling import PollSchedule
 from .receiver import CallbackReceiver, CallbackSubscription
-from .responses import status_error
 from .retries import RetryPolicy
 from .runs import RunOutput, RunView
-from .transport import AsyncScopedTransport, Timeout, call_scope, default_async_transport
+from .transport import AsyncScopedTransport, Timeout, default_async_transport
 
 __all__ = ["AsyncKleinClient"]
+
+T = TypeVar("T")
 
 
 class AsyncKleinClient:
@@ -66,32 +56,20 @@ class AsyncKleinClient:
         sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
         clock: Callable[[], float] = anyio.current_time,
     ) -> None:
-        self._config = ClientConfig.resolve(
+        self._core = ClientCore(
             api_key=api_key,
             base_url=base_url,
             timeout=timeout,
             max_retries=max_retries,
             retry=retry,
             poll=poll,
-            clock=clock,
             inline_image_bytes=inline_image_bytes,
+            clock=clock,
         )
-        self._sleep = sleep
-        # One connection pool; the API key lives on the API client's headers only, because storage
-        # hosts (presigned uploads, output URLs) must never see it.
-        shared = AsyncScopedTransport(transport or default_async_transport())
-        self._http = httpx.AsyncClient(
-            base_url=self._config.base_url, headers=self._config.api_headers(), transport=shared
-        )
-        self._storage = httpx.AsyncClient(
-            headers={"User-Agent": self._config.api_headers()["User-Agent"]},
-            transport=shared,
-            follow_redirects=True,
-        )
-        self._api = GeneratedClient(base_url=self._config.base_url).set_async_httpx_client(self._http)
+        self._io = _AsyncPerformer(self._core, transport or default_async_transport(), sleep)
 
     def __repr__(self) -> str:
-        return f"AsyncKleinClient(base_url={self._config.base_url!r})"
+        return self._core.describe(self)
 
     # ---- Public API ----
 
@@ -107,19 +85,16 @@ class AsyncKleinClient:
         timeout: float | Timeout | None = None,
     ) -> RunView:
         """See :meth:`runflow_klein.KleinClient.submit`."""
-        return await drive_async(
-            workflows.submit(
-                model,
-                input,
-                self._config.settings,
-                images=images,
-                client_ref=client_ref,
-                metadata=metadata,
-                callback_url=callback_url,
-                timeout=self._timeout(timeout),
-            ),
-            self._perform,
+        workflow = self._core.submit(
+            model,
+            input,
+            images=images,
+            client_ref=client_ref,
+            metadata=metadata,
+            callback_url=callback_url,
+            timeout=timeout,
         )
+        return await self._drive(workflow)
 
     async def wait(
         self,
@@ -133,20 +108,16 @@ class AsyncKleinClient:
         timeout: float | Timeout | None = None,
     ) -> RunView:
         """See :meth:`runflow_klein.KleinClient.wait`."""
-        initial = run if isinstance(run, RunView) else None
-        run_id = run.id if isinstance(run, RunView) else run
-        workflow = workflows.wait_for_run(
-            run_id,
-            self._config.settings,
-            initial=initial,
-            subscription=callback,
-            callback_grace=callback_grace,
+        workflow = self._core.wait(
+            run,
             wait_timeout=wait_timeout,
             on_progress=on_progress,
             raise_on_failure=raise_on_failure,
-            timeout=self._timeout(timeout),
+            callback=callback,
+            callback_grace=callback_grace,
+            timeout=timeout,
         )
-        return await drive_async(workflow, self._perform)
+        return await self._drive(workflow)
 
     async def run(
         self,
@@ -165,31 +136,29 @@ class AsyncKleinClient:
     ) -> RunView:
         """See :meth:`runflow_klein.KleinClient.run`."""
         async with AsyncExitStack() as stack:
-            subscription = await self._subscribe(callback, stack)
-            submitted = await self.submit(
+            subscription = subscribe(
+                callback,
+                defer=stack.callback,
+                defer_blocking=lambda close: stack.push_async_callback(anyio.to_thread.run_sync, close),
+            )
+            workflow = self._core.run(
                 model,
                 input,
                 images=images,
                 client_ref=client_ref,
                 metadata=metadata,
-                callback_url=subscription.url if subscription else None,
-                timeout=timeout,
-            )
-            return await self.wait(
-                submitted,
+                subscription=subscription,
+                callback_grace=callback_grace,
                 wait_timeout=wait_timeout,
                 on_progress=on_progress,
                 raise_on_failure=raise_on_failure,
-                callback=subscription,
-                callback_grace=callback_grace,
                 timeout=timeout,
             )
+            return await self._drive(workflow)
 
     async def get_run(self, run_id: str, *, timeout: float | Timeout | None = None) -> RunView:
         """See :meth:`runflow_klein.KleinClient.get_run`."""
-        return await drive_async(
-            workflows.fetch_run(run_id, self._config.settings, timeout=self._timeout(timeout)), self._perform
-        )
+        return await self._drive(self._core.get_run(run_id, timeout=timeout))
 
     async def download(
         self,
@@ -200,21 +169,12 @@ class AsyncKleinClient:
         timeout: float | Timeout | None = None,
     ) -> Path:
         """See :meth:`runflow_klein.KleinClient.download`."""
-        workflow = workflows.download(
-            output,
-            self._config.settings,
-            directory=Path(directory),
-            stem=stem,
-            timeout=None
-            if timeout is None
-            else Timeout.coerce(timeout, self._config.settings.transfer_timeout),
-        )
-        return await drive_async(workflow, self._perform)
+        workflow = self._core.download(output, directory=directory, stem=stem, timeout=timeout)
+        return await self._drive(workflow)
 
     async def aclose(self) -> None:
         """Close the connection pools."""
-        await self._http.aclose()
-        await self._storage.aclose()
+        await self._io.aclose()
 
     async def __aenter__(self) -> AsyncKleinClient:
         return self
@@ -224,88 +184,58 @@ class AsyncKleinClient:
     ) -> None:
         await self.aclose()
 
-    # ---- Plumbing ----
+    async def _drive(self, workflow: Workflow[T]) -> T:
+        return await drive_async(workflow, partial(perform, self._io))
 
-    def _timeout(self, timeout: float | Timeout | None) -> Timeout | None:
-        return None if timeout is None else Timeout.coerce(timeout, self._config.timeout)
 
-    @staticmethod
-    async def _subscribe(
-        callback: CallbackReceiver | bool, stack: AsyncExitStack
-    ) -> CallbackSubscription | None:
-        if callback is False:
-            return None
-        if isinstance(callback, CallbackReceiver):
-            receiver = callback
-        else:
-            receiver = CallbackReceiver().start()
-            # Stopping joins the server thread: keep that off the event loop.
-            stack.push_async_callback(anyio.to_thread.run_sync, receiver.close)
-        subscription = receiver.subscribe()
-        stack.callback(subscription.close)
-        return subscription
+class _AsyncPerformer:
+    """Performs effects on the event loop: httpx's async client, the injected async ``sleep``, blocking
+    local work on a worker thread. Implements :class:`runflow_klein.effects.Performer`."""
 
-    async def _perform(self, effect: Effect) -> object:
-        match effect:
-            case ApiCall():
-                return await self._call_api(effect)
-            case StorageCall():
-                return await self._call_storage(effect)
-            case Download():
-                return await self._download(effect)
-            case Sleep(seconds=seconds):
-                await self._sleep(seconds)
-                return None
-            case AwaitCallback(subscription=subscription, timeout=timeout):
-                return await anyio.to_thread.run_sync(subscription.wait, timeout, abandon_on_cancel=True)
-            case Offload(function=function):
-                return await anyio.to_thread.run_sync(function)
-        raise TypeError(f"unknown effect {effect!r}")  # pragma: no cover - Effect is a closed union
+    def __init__(
+        self,
+        core: ClientCore,
+        transport: httpx.AsyncBaseTransport,
+        sleep: Callable[[float], Awaitable[None]],
+    ) -> None:
+        self._core = core
+        self._sleep = sleep
+        shared = AsyncScopedTransport(transport)
+        self._http = httpx.AsyncClient(transport=shared, **core.api_options())
+        self._storage = httpx.AsyncClient(transport=shared, **core.storage_options())
+        self._api = core.generated_client().set_async_httpx_client(self._http)
 
-    async def _call_api(self, call: ApiCall) -> ApiResult:
-        with call_scope(call.timeout or self._config.timeout) as scope:
-            try:
-                detailed = await call.operation.asyncio(*call.args, client=self._api, **call.kwargs)
-            except httpx.RequestError as exc:
-                raise connection_error(exc) from exc
-            except PARSE_ERRORS:
-                if scope.response is None:
-                    raise
-                # The generated parser choked on a status or body it did not expect; keep the raw answer.
-                return ApiResult(response=scope.response, parsed=None)
-        if scope.response is None:  # pragma: no cover - the scoped transport always records it
-            raise RuntimeError("no response captured")
-        return ApiResult(response=scope.response, parsed=detailed.parsed)
+    async def call_api(self, call: ApiCall) -> ApiResult:
+        with self._core.api_exchange(call) as exchange:
+            detailed = await call.operation.asyncio(*call.args, client=self._api, **call.kwargs)
+            exchange.parsed = detailed.parsed
+        return exchange.result()
 
-    async def _call_storage(self, call: StorageCall) -> httpx.Response:
-        with call_scope(call.timeout or self._config.settings.transfer_timeout):
-            try:
-                return await self._storage.request(
-                    call.method, call.url, content=call.content, headers=dict(call.headers)
-                )
-            except httpx.RequestError as exc:
-                raise connection_error(exc) from exc
+    async def call_storage(self, call: StorageCall) -> httpx.Response:
+        with self._core.transfer(call.timeout):
+            return await self._storage.request(
+                call.method, call.url, content=call.content, headers=dict(call.headers)
+            )
 
-    async def _download(self, effect: Download) -> Path:
-        effect.directory.mkdir(parents=True, exist_ok=True)
-        with call_scope(effect.timeout or self._config.settings.transfer_timeout):
-            try:
-                async with self._storage.stream("GET", effect.url) as response:
-                    if not response.is_success:
-                        await response.aread()
-                        raise status_error(response)
-                    suffix = workflows.suffix_for(
-                        response.headers.get("content-type"), effect.url, effect.fallback_suffix
-                    )
-                    target = effect.directory / f"{effect.stem}{suffix}"
-                    partial_file = target.with_name(target.name + ".part")
-                    try:
-                        with partial_file.open("wb") as handle:
-                            async for chunk in response.aiter_bytes():
-                                handle.write(chunk)
-                        partial_file.replace(target)
-                    finally:
-                        partial_file.unlink(missing_ok=True)
-                    return target
-            except httpx.RequestError as exc:
-                raise connection_error(exc) from exc
+    async def download(self, download: Download) -> Path:
+        with self._core.download_scope(download):
+            async with self._storage.stream("GET", download.url) as response:
+                if not response.is_success:
+                    await response.aread()  # for the status error to quote
+                with save_output(download, response) as (target, file):
+                    async for chunk in response.aiter_bytes():
+                        file.write(chunk)
+        return target
+
+    async def sleep(self, seconds: float) -> None:
+        await self._sleep(seconds)
+
+    async def await_callback(self, wait: AwaitCallback) -> CallbackPayload | None:
+        return await anyio.to_thread.run_sync(wait.subscription.wait, wait.timeout, abandon_on_cancel=True)
+
+    async def offload(self, function: Callable[[], object]) -> object:
+        return await anyio.to_thread.run_sync(function)
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+        await self._storage.aclose()

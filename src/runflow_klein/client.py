@@ -1,8 +1,9 @@
 """``KleinClient``: run FLUX.2 [klein] models on Runflow and get images back, synchronously.
 
 It wraps the generated ``runflow_klein_client`` by composition: requests go through the generated typed
-operations on an httpx client we configure (timeouts, raw-response capture), and every decision lives in
-:mod:`runflow_klein.workflows`, shared with :class:`runflow_klein.AsyncKleinClient`.
+operations on an httpx client we configure (timeouts, raw-response capture). Every decision lives in
+:mod:`runflow_klein.workflows` and everything else both clients share in :mod:`runflow_klein.client_core`;
+this shell declares the blocking methods and performs effects in the calling thread.
 """
 
 from __future__ import annotations
@@ -10,39 +11,28 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import ExitStack
+from functools import partial
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
-from runflow_klein_client import Client as GeneratedClient
 
-from . import workflows
-from .config import ClientConfig
+from .callbacks import CallbackPayload
+from .client_core import ClientCore, save_output, subscribe
 from .constants import DEFAULT_CALLBACK_GRACE, DEFAULT_INLINE_IMAGE_BYTES, DEFAULT_WAIT_TIMEOUT
-from .effects import (
-    PARSE_ERRORS,
-    ApiCall,
-    ApiResult,
-    AwaitCallback,
-    Download,
-    Effect,
-    Offload,
-    Sleep,
-    StorageCall,
-    connection_error,
-    drive_sync,
-)
+from .effects import ApiCall, ApiResult, AwaitCallback, Download, StorageCall, Workflow, drive_sync, perform
 from .images import ImageInput
 from .klein_models import KleinModel
 from .polling import PollSchedule
 from .receiver import CallbackReceiver, CallbackSubscription
-from .responses import status_error
 from .retries import RetryPolicy
 from .runs import RunOutput, RunView
-from .transport import ScopedTransport, Timeout, call_scope, default_transport
+from .transport import ScopedTransport, Timeout, default_transport
 
 __all__ = ["KleinClient"]
+
+T = TypeVar("T")
 
 
 class KleinClient:
@@ -68,32 +58,20 @@ class KleinClient:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._config = ClientConfig.resolve(
+        self._core = ClientCore(
             api_key=api_key,
             base_url=base_url,
             timeout=timeout,
             max_retries=max_retries,
             retry=retry,
             poll=poll,
-            clock=clock,
             inline_image_bytes=inline_image_bytes,
+            clock=clock,
         )
-        self._sleep = sleep
-        # One connection pool; the API key lives on the API client's headers only, because storage
-        # hosts (presigned uploads, output URLs) must never see it.
-        shared = ScopedTransport(transport or default_transport())
-        self._http = httpx.Client(
-            base_url=self._config.base_url, headers=self._config.api_headers(), transport=shared
-        )
-        self._storage = httpx.Client(
-            headers={"User-Agent": self._config.api_headers()["User-Agent"]},
-            transport=shared,
-            follow_redirects=True,
-        )
-        self._api = GeneratedClient(base_url=self._config.base_url).set_httpx_client(self._http)
+        self._io = _SyncPerformer(self._core, transport or default_transport(), sleep)
 
     def __repr__(self) -> str:
-        return f"KleinClient(base_url={self._config.base_url!r})"
+        return self._core.describe(self)
 
     # ---- Public API ----
 
@@ -111,19 +89,16 @@ class KleinClient:
         """Dispatch a run and return it as queued (no waiting). ``images`` are appended to ``image_urls``;
         paths and bytes anywhere in ``image_urls``/``reference_image_N`` are inlined or uploaded. The run
         is created at most once, even if the connection fails mid-request (see :mod:`workflows`)."""
-        return drive_sync(
-            workflows.submit(
-                model,
-                input,
-                self._config.settings,
-                images=images,
-                client_ref=client_ref,
-                metadata=metadata,
-                callback_url=callback_url,
-                timeout=self._timeout(timeout),
-            ),
-            self._perform,
+        workflow = self._core.submit(
+            model,
+            input,
+            images=images,
+            client_ref=client_ref,
+            metadata=metadata,
+            callback_url=callback_url,
+            timeout=timeout,
         )
+        return self._drive(workflow)
 
     def wait(
         self,
@@ -140,20 +115,16 @@ class KleinClient:
         ``raise_on_failure`` is False). Raises :class:`WaitTimeoutError` after ``wait_timeout`` seconds.
         ``on_progress`` sees every status change; ``callback`` is the subscription whose URL was sent as
         the run's ``callback_url``."""
-        initial = run if isinstance(run, RunView) else None
-        run_id = run.id if isinstance(run, RunView) else run
-        workflow = workflows.wait_for_run(
-            run_id,
-            self._config.settings,
-            initial=initial,
-            subscription=callback,
-            callback_grace=callback_grace,
+        workflow = self._core.wait(
+            run,
             wait_timeout=wait_timeout,
             on_progress=on_progress,
             raise_on_failure=raise_on_failure,
-            timeout=self._timeout(timeout),
+            callback=callback,
+            callback_grace=callback_grace,
+            timeout=timeout,
         )
-        return drive_sync(workflow, self._perform)
+        return self._drive(workflow)
 
     def run(
         self,
@@ -177,31 +148,25 @@ class KleinClient:
         callback arrives, and falls back to polling if none came within ``callback_grace`` seconds.
         """
         with ExitStack() as stack:
-            subscription = self._subscribe(callback, stack)
-            submitted = self.submit(
+            subscription = subscribe(callback, defer=stack.callback, defer_blocking=stack.callback)
+            workflow = self._core.run(
                 model,
                 input,
                 images=images,
                 client_ref=client_ref,
                 metadata=metadata,
-                callback_url=subscription.url if subscription else None,
-                timeout=timeout,
-            )
-            return self.wait(
-                submitted,
+                subscription=subscription,
+                callback_grace=callback_grace,
                 wait_timeout=wait_timeout,
                 on_progress=on_progress,
                 raise_on_failure=raise_on_failure,
-                callback=subscription,
-                callback_grace=callback_grace,
                 timeout=timeout,
             )
+            return self._drive(workflow)
 
     def get_run(self, run_id: str, *, timeout: float | Timeout | None = None) -> RunView:
         """``GET /v1/runs/{id}`` (retried on transient failures)."""
-        return drive_sync(
-            workflows.fetch_run(run_id, self._config.settings, timeout=self._timeout(timeout)), self._perform
-        )
+        return self._drive(self._core.get_run(run_id, timeout=timeout))
 
     def download(
         self,
@@ -213,21 +178,12 @@ class KleinClient:
     ) -> Path:
         """Save one output into ``directory`` as ``stem`` + a suffix from its Content-Type; returns the
         path. The request carries no API key (output URLs are presigned)."""
-        workflow = workflows.download(
-            output,
-            self._config.settings,
-            directory=Path(directory),
-            stem=stem,
-            timeout=None
-            if timeout is None
-            else Timeout.coerce(timeout, self._config.settings.transfer_timeout),
-        )
-        return drive_sync(workflow, self._perform)
+        workflow = self._core.download(output, directory=directory, stem=stem, timeout=timeout)
+        return self._drive(workflow)
 
     def close(self) -> None:
         """Close the connection pools."""
-        self._http.close()
-        self._storage.close()
+        self._io.close()
 
     def __enter__(self) -> KleinClient:
         return self
@@ -237,83 +193,54 @@ class KleinClient:
     ) -> None:
         self.close()
 
-    # ---- Plumbing ----
+    def _drive(self, workflow: Workflow[T]) -> T:
+        return drive_sync(workflow, partial(perform, self._io))
 
-    def _timeout(self, timeout: float | Timeout | None) -> Timeout | None:
-        return None if timeout is None else Timeout.coerce(timeout, self._config.timeout)
 
-    @staticmethod
-    def _subscribe(callback: CallbackReceiver | bool, stack: ExitStack) -> CallbackSubscription | None:
-        if callback is False:
-            return None
-        receiver = (
-            callback if isinstance(callback, CallbackReceiver) else stack.enter_context(CallbackReceiver())
-        )
-        subscription = receiver.subscribe()
-        stack.callback(subscription.close)
-        return subscription
+class _SyncPerformer:
+    """Performs effects in the calling thread: blocking httpx calls, the injected ``sleep``, local work
+    inline. Implements :class:`runflow_klein.effects.Performer`."""
 
-    def _perform(self, effect: Effect) -> object:
-        match effect:
-            case ApiCall():
-                return self._call_api(effect)
-            case StorageCall():
-                return self._call_storage(effect)
-            case Download():
-                return self._download(effect)
-            case Sleep(seconds=seconds):
-                self._sleep(seconds)
-                return None
-            case AwaitCallback(subscription=subscription, timeout=timeout):
-                return subscription.wait(timeout)
-            case Offload(function=function):
-                return function()
-        raise TypeError(f"unknown effect {effect!r}")  # pragma: no cover - Effect is a closed union
+    def __init__(
+        self, core: ClientCore, transport: httpx.BaseTransport, sleep: Callable[[float], None]
+    ) -> None:
+        self._core = core
+        self._sleep = sleep
+        shared = ScopedTransport(transport)
+        self._http = httpx.Client(transport=shared, **core.api_options())
+        self._storage = httpx.Client(transport=shared, **core.storage_options())
+        self._api = core.generated_client().set_httpx_client(self._http)
 
-    def _call_api(self, call: ApiCall) -> ApiResult:
-        with call_scope(call.timeout or self._config.timeout) as scope:
-            try:
-                detailed = call.operation.sync(*call.args, client=self._api, **call.kwargs)
-            except httpx.RequestError as exc:
-                raise connection_error(exc) from exc
-            except PARSE_ERRORS:
-                if scope.response is None:
-                    raise
-                # The generated parser choked on a status or body it did not expect; keep the raw answer.
-                return ApiResult(response=scope.response, parsed=None)
-        if scope.response is None:  # pragma: no cover - the scoped transport always records it
-            raise RuntimeError("no response captured")
-        return ApiResult(response=scope.response, parsed=detailed.parsed)
+    def call_api(self, call: ApiCall) -> ApiResult:
+        with self._core.api_exchange(call) as exchange:
+            detailed = call.operation.sync(*call.args, client=self._api, **call.kwargs)
+            exchange.parsed = detailed.parsed
+        return exchange.result()
 
-    def _call_storage(self, call: StorageCall) -> httpx.Response:
-        with call_scope(call.timeout or self._config.settings.transfer_timeout):
-            try:
-                return self._storage.request(
-                    call.method, call.url, content=call.content, headers=dict(call.headers)
-                )
-            except httpx.RequestError as exc:
-                raise connection_error(exc) from exc
+    def call_storage(self, call: StorageCall) -> httpx.Response:
+        with self._core.transfer(call.timeout):
+            return self._storage.request(
+                call.method, call.url, content=call.content, headers=dict(call.headers)
+            )
 
-    def _download(self, effect: Download) -> Path:
-        effect.directory.mkdir(parents=True, exist_ok=True)
-        with call_scope(effect.timeout or self._config.settings.transfer_timeout):
-            try:
-                with self._storage.stream("GET", effect.url) as response:
-                    if not response.is_success:
-                        response.read()
-                        raise status_error(response)
-                    suffix = workflows.suffix_for(
-                        response.headers.get("content-type"), effect.url, effect.fallback_suffix
-                    )
-                    target = effect.directory / f"{effect.stem}{suffix}"
-                    partial_file = target.with_name(target.name + ".part")
-                    try:
-                        with partial_file.open("wb") as handle:
-                            for chunk in response.iter_bytes():
-                                handle.write(chunk)
-                        partial_file.replace(target)
-                    finally:
-                        partial_file.unlink(missing_ok=True)
-                    return target
-            except httpx.RequestError as exc:
-                raise connection_error(exc) from exc
+    def download(self, download: Download) -> Path:
+        with self._core.download_scope(download), self._storage.stream("GET", download.url) as response:
+            if not response.is_success:
+                response.read()  # for the status error to quote
+            with save_output(download, response) as (target, file):
+                for chunk in response.iter_bytes():
+                    file.write(chunk)
+        return target
+
+    def sleep(self, seconds: float) -> None:
+        self._sleep(seconds)
+
+    def await_callback(self, wait: AwaitCallback) -> CallbackPayload | None:
+        return wait.subscription.wait(wait.timeout)
+
+    def offload(self, function: Callable[[], object]) -> object:
+        return function()
+
+    def close(self) -> None:
+        self._http.close()
+        self._storage.close()

@@ -3,8 +3,9 @@
 Why this indirection: retry, dispatch reconciliation and waiting are the subtle parts of the runtime, and
 they must behave identically in ``KleinClient`` and ``AsyncKleinClient``. Each is written once, as a
 generator that *yields* what it needs done (an HTTP call, a sleep, a wait for a callback) and receives the
-outcome. The clients only perform effects; they contain no decisions. Tests can also drive a workflow
-with scripted outcomes.
+outcome. The clients only perform effects (each supplies a :class:`Performer`); they contain no
+decisions. Tests can also drive a workflow with scripted outcomes, as
+``tests/unit/runflow_klein/test_workflows.py`` does.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 from collections.abc import Awaitable, Callable, Generator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, Generic, Protocol, TypeVar, cast
 
 import httpx
 
@@ -32,6 +33,7 @@ __all__ = [
     "Download",
     "Effect",
     "Offload",
+    "Performer",
     "Sleep",
     "StorageCall",
     "Workflow",
@@ -43,10 +45,13 @@ __all__ = [
     "drive_async",
     "drive_sync",
     "offload",
+    "perform",
     "sleep",
 ]
 
 T = TypeVar("T")
+R = TypeVar("R")
+R_co = TypeVar("R_co", covariant=True)
 
 # What the generated parsers raise on bodies/statuses they do not expect (JSONDecodeError is a ValueError,
 # HTTPStatus(520) a ValueError, a new enum value a ValueError/TypeError, a missing field a KeyError).
@@ -118,6 +123,47 @@ class Offload(Generic[T]):
 
 Effect = ApiCall | StorageCall | Download | Sleep | AwaitCallback | Offload[Any]
 Workflow = Generator[Effect, object, T]
+
+
+class Performer(Protocol[R_co]):
+    """How a client carries out each kind of effect: a sync client returns the outcome, an async one an
+    awaitable of it. Each method raises a :class:`RunflowError` for a failure the workflow may handle."""
+
+    def call_api(self, call: ApiCall) -> R_co:
+        """Perform ``call``; the outcome is an :class:`ApiResult` whatever the status."""
+
+    def call_storage(self, call: StorageCall) -> R_co:
+        """Perform ``call``; the outcome is the fully read ``httpx.Response`` whatever the status."""
+
+    def download(self, download: Download) -> R_co:
+        """Stream ``download`` to disk; the outcome is the file's path (a non-2xx raises)."""
+
+    def sleep(self, seconds: float) -> R_co:
+        """Pause for ``seconds``."""
+
+    def await_callback(self, wait: AwaitCallback) -> R_co:
+        """Wait for the callback; the outcome is its payload, or None when ``wait.timeout`` passed."""
+
+    def offload(self, function: Callable[[], object]) -> R_co:
+        """Run blocking local work; the outcome is its result."""
+
+
+def perform(performer: Performer[R], effect: Effect) -> R:
+    """Carry out ``effect`` with ``performer``'s method for its kind: the one dispatch over the union."""
+    match effect:
+        case ApiCall():
+            return performer.call_api(effect)
+        case StorageCall():
+            return performer.call_storage(effect)
+        case Download():
+            return performer.download(effect)
+        case Sleep(seconds=seconds):
+            return performer.sleep(seconds)
+        case AwaitCallback():
+            return performer.await_callback(effect)
+        case Offload(function=function):
+            return performer.offload(function)
+    raise TypeError(f"unknown effect {effect!r}")  # pragma: no cover - Effect is a closed union
 
 
 def call_api(effect: ApiCall) -> Workflow[ApiResult]:

@@ -1,0 +1,561 @@
+"""The workflows driven directly with scripted outcomes: every request, sleep and wait they ask for, in order.
+
+No HTTP server, no threads and no real time: each test lists the exact effects a workflow must yield and
+what each one returns (see ``scripted.py``), so an extra dispatch, a missing lookup or a wrong delay fails.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from email.utils import format_datetime
+
+import httpx
+import pytest
+from runflow_klein_client.models import Flux2Klein4BRunRequest
+
+from runflow_klein import (
+    APIConnectionError,
+    APITimeoutError,
+    AuthenticationError,
+    NotFoundError,
+    PollSchedule,
+    RateLimitError,
+    RetryPolicy,
+    RunFailedError,
+    RunView,
+    ServerError,
+    Timeout,
+    ValidationError,
+    WaitTimeoutError,
+    workflows,
+)
+from runflow_klein.callbacks import CallbackPayload, parse_callback
+from runflow_klein.client_core import ClientCore
+from runflow_klein.effects import ApiCall, ApiResult, AwaitCallback, Sleep, Workflow
+from runflow_klein.klein_models import MODELS
+from runflow_klein.receiver import CallbackReceiver, CallbackSubscription
+
+from .scripted import ScriptedClock, Step, drive_scripted
+
+BASE_URL = "https://api.runflow.test"
+RUN_ID = "0192b7a4-5f3e-7c1d-9a2b-3c4d5e6f7a8b"
+REF = "rk-test-ref"
+MODEL = MODELS["flux-2-klein-4b"]
+PROMPT = {"prompt": "a lighthouse at dusk"}
+TIMEOUT = Timeout(total=5.0, connect=1.0)
+WALL_CLOCK = 1_700_000_000.0  # the RetryPolicy's ``now``, for HTTP-date Retry-After values
+HTML_502 = "<html><head><title>502 Bad Gateway</title></head></html>"
+
+
+# ---- Scripted outcomes and expected effects ----
+
+
+def settings(clock: ScriptedClock, *, max_retries: int = 4) -> workflows.Settings:
+    """No jitter, so backoff is exactly 0.5, 1, 2, 4 s; polls at exactly 1, 3, 7, 11, 15... s."""
+    return workflows.Settings(
+        retry=RetryPolicy(max_retries=max_retries, jitter=lambda: 0.0, now=lambda: WALL_CLOCK),
+        poll=PollSchedule(first=1.0, growth=2.0, max_interval=4.0),
+        clock=clock,
+        inline_image_bytes=1024,
+        transfer_timeout=Timeout(total=300.0),
+    )
+
+
+def answer(
+    status: int, body: object = None, *, headers: Mapping[str, str] | None = None, text: str | None = None
+) -> ApiResult:
+    """What the performer hands back for an API call: the raw response, whatever its status."""
+    request = httpx.Request("GET", f"{BASE_URL}/v1/runs")
+    if text is not None:
+        response = httpx.Response(status, text=text, headers=headers, request=request)
+    else:
+        response = httpx.Response(status, json=body, headers=headers, request=request)
+    return ApiResult(response=response, parsed=None)
+
+
+def run_json(status: str, **fields: object) -> dict[str, object]:
+    return {"id": RUN_ID, "status_code": status, "client_ref": REF, **fields}
+
+
+def run_answer(status: str, **fields: object) -> ApiResult:
+    return answer(200, run_json(status, **fields))
+
+
+def get_run(timeout: Timeout | None = None) -> ApiCall:
+    return ApiCall(operation=workflows.GET_RUN, args=(uuid.UUID(RUN_ID),), timeout=timeout)
+
+
+def dispatch_call(callback_url: str | None = None) -> ApiCall:
+    document: dict[str, object] = {"input": PROMPT, "client_ref": REF}
+    if callback_url is not None:
+        document["callback_url"] = callback_url
+    body = Flux2Klein4BRunRequest.from_dict(document)
+    return ApiCall(operation=MODEL.operation, kwargs={"body": body}, timeout=TIMEOUT)
+
+
+def search_call() -> ApiCall:
+    return ApiCall(
+        operation=workflows.SEARCH_RUNS, kwargs={"q": f"client_ref.EQ:'{REF}'", "limit": 10}, timeout=TIMEOUT
+    )
+
+
+def dispatch(clock: ScriptedClock, *, max_retries: int = 4) -> Workflow[RunView]:
+    return workflows.dispatch(
+        MODEL,
+        PROMPT,
+        settings(clock, max_retries=max_retries),
+        client_ref=REF,
+        callback_url=None,
+        metadata=None,
+        timeout=TIMEOUT,
+    )
+
+
+def subscription() -> CallbackSubscription:
+    """A subscription on a receiver that is never started: the workflow only passes it to its effect."""
+    return CallbackSubscription(CallbackReceiver(), "token", "http://127.0.0.1:9/callbacks/token")
+
+
+def callback(status: str) -> CallbackPayload:
+    return parse_callback(json.dumps({"run_id": RUN_ID, "status": status}).encode())
+
+
+# ---- Dispatch: at most one run per call ----
+
+AMBIGUOUS_FAILURES = [
+    pytest.param(APIConnectionError("connection dropped", request_sent=True), id="dropped-connection"),
+    pytest.param(APITimeoutError("timed out", request_sent=True), id="timeout"),
+    pytest.param(answer(502, text=HTML_502), id="502"),
+    pytest.param(answer(408), id="408"),
+]
+
+
+@pytest.mark.parametrize("failure", AMBIGUOUS_FAILURES)
+def test_a_run_found_after_an_ambiguous_failure_is_not_dispatched_again(failure: object) -> None:
+    clock = ScriptedClock()
+    found = {"items": [run_json("queued")]}
+    run = drive_scripted(
+        dispatch(clock),
+        [Step(dispatch_call(), failure), Step(Sleep(0.5)), Step(search_call(), answer(200, found))],
+        clock,
+    )
+    assert (run.id, run.status, run.client_ref) == (RUN_ID, "queued", REF)
+
+
+@pytest.mark.parametrize("failure", AMBIGUOUS_FAILURES)
+def test_without_a_run_the_same_request_is_dispatched_again(failure: object) -> None:
+    clock = ScriptedClock()
+    run = drive_scripted(
+        dispatch(clock),
+        [
+            Step(dispatch_call(), failure),
+            Step(Sleep(0.5)),
+            Step(search_call(), answer(200, {"items": []})),
+            Step(dispatch_call(), answer(201, run_json("queued"))),
+        ],
+        clock,
+    )
+    assert run.id == RUN_ID
+
+
+def test_a_search_result_with_another_ref_is_not_taken_for_ours() -> None:
+    # A server that ignored the filter must not hand us someone else's run.
+    clock = ScriptedClock()
+    strangers = {"items": [run_json("queued", client_ref="someone-else"), {"client_ref": REF}]}
+    run = drive_scripted(
+        dispatch(clock),
+        [
+            Step(dispatch_call(), answer(503)),
+            Step(Sleep(0.5)),
+            Step(search_call(), answer(200, strangers)),
+            Step(dispatch_call(), answer(201, run_json("queued"))),
+        ],
+        clock,
+    )
+    assert run.client_ref == REF
+
+
+@pytest.mark.parametrize(
+    ("failure", "delay"),
+    [
+        pytest.param(APIConnectionError("refused", request_sent=False), 0.5, id="refused-connection"),
+        pytest.param(answer(429, headers={"Retry-After": "2"}), 2.0, id="429-retry-after"),
+    ],
+)
+def test_failures_that_created_nothing_are_retried_without_a_lookup(failure: object, delay: float) -> None:
+    clock = ScriptedClock()
+    run = drive_scripted(
+        dispatch(clock),
+        [
+            Step(dispatch_call(), failure),
+            Step(Sleep(delay)),
+            Step(dispatch_call(), answer(201, run_json("queued"))),
+        ],
+        clock,
+    )
+    assert run.id == RUN_ID
+
+
+def test_out_of_retries_an_ambiguous_failure_is_still_looked_up_without_waiting() -> None:
+    clock = ScriptedClock()
+    run = drive_scripted(
+        dispatch(clock, max_retries=0),
+        [
+            Step(dispatch_call(), APIConnectionError("dropped", request_sent=True)),
+            Step(search_call(), answer(200, {"items": [run_json("running")]})),
+        ],
+        clock,
+    )
+    assert run.status == "running"
+
+
+def test_out_of_retries_without_a_run_the_failure_is_raised() -> None:
+    clock = ScriptedClock()
+    failure = APIConnectionError("dropped", request_sent=True)
+    with pytest.raises(APIConnectionError) as caught:
+        drive_scripted(
+            dispatch(clock, max_retries=0),
+            [Step(dispatch_call(), failure), Step(search_call(), answer(200, {"items": []}))],
+            clock,
+        )
+    assert caught.value is failure
+
+
+def test_a_failed_lookup_raises_the_dispatch_failure_caused_by_it() -> None:
+    clock = ScriptedClock()
+    failure = APIConnectionError("dropped", request_sent=True)
+    with pytest.raises(APIConnectionError) as caught:
+        drive_scripted(
+            dispatch(clock),
+            [Step(dispatch_call(), failure), Step(Sleep(0.5)), Step(search_call(), answer(401))],
+            clock,
+        )
+    assert caught.value is failure
+    assert isinstance(caught.value.__cause__, AuthenticationError)
+
+
+def test_a_rejected_dispatch_is_raised_at_once() -> None:
+    clock = ScriptedClock()
+    rejected = answer(422, {"code": "VALIDATION_ERROR", "message": "bad size", "errors": []})
+    with pytest.raises(ValidationError, match="bad size"):
+        drive_scripted(dispatch(clock), [Step(dispatch_call(), rejected)], clock)
+
+
+# ---- Retrying safe requests ----
+
+
+def fetch(clock: ScriptedClock, *, max_retries: int = 4) -> Workflow[RunView]:
+    return workflows.fetch_run(RUN_ID, settings(clock, max_retries=max_retries), timeout=None)
+
+
+def test_get_retries_wait_as_long_as_the_server_asks() -> None:
+    clock = ScriptedClock()
+    in_seven_seconds = format_datetime(datetime.fromtimestamp(WALL_CLOCK + 7, tz=UTC), usegmt=True)
+    view = drive_scripted(
+        fetch(clock),
+        [
+            Step(get_run(), answer(503, headers={"Retry-After": "3"})),
+            Step(Sleep(3.0)),
+            Step(get_run(), answer(429, headers={"retry-after-ms": "250"})),
+            Step(Sleep(0.25)),
+            Step(get_run(), answer(503, headers={"Retry-After": in_seven_seconds})),
+            Step(Sleep(7.0)),
+            Step(get_run(), run_answer("running")),
+        ],
+        clock,
+    )
+    assert view.status == "running"
+    assert clock.now == 1010.25
+
+
+@pytest.mark.parametrize(
+    ("status", "error"),
+    [pytest.param(503, ServerError, id="503"), pytest.param(429, RateLimitError, id="429")],
+)
+def test_a_retry_after_above_the_cap_is_raised_without_waiting(status: int, error: type[Exception]) -> None:
+    clock = ScriptedClock()
+    with pytest.raises(error):
+        drive_scripted(fetch(clock), [Step(get_run(), answer(status, headers={"Retry-After": "61"}))], clock)
+
+
+def test_without_retry_after_gets_back_off_exponentially_then_give_up() -> None:
+    clock = ScriptedClock()
+    with pytest.raises(ServerError, match=r"^503"):
+        drive_scripted(
+            fetch(clock, max_retries=3),
+            [
+                Step(get_run(), answer(502, text=HTML_502)),
+                Step(Sleep(0.5)),
+                Step(get_run(), APIConnectionError("reset", request_sent=True)),
+                Step(Sleep(1.0)),
+                Step(get_run(), answer(500)),
+                Step(Sleep(2.0)),
+                Step(get_run(), answer(503)),
+            ],
+            clock,
+        )
+
+
+def test_a_missing_run_is_not_retried() -> None:
+    with pytest.raises(NotFoundError):
+        drive_scripted(fetch(ScriptedClock()), [Step(get_run(), answer(404))])
+
+
+# ---- Waiting ----
+
+
+def wait(
+    clock: ScriptedClock,
+    *,
+    wait_timeout: float = 60.0,
+    initial: RunView | None = None,
+    subscription: CallbackSubscription | None = None,
+    callback_grace: float = 20.0,
+    seen: list[str | None] | None = None,
+    raise_on_failure: bool = True,
+    max_retries: int = 4,
+) -> Workflow[RunView]:
+    return workflows.wait_for_run(
+        RUN_ID,
+        settings(clock, max_retries=max_retries),
+        initial=initial,
+        subscription=subscription,
+        callback_grace=callback_grace,
+        wait_timeout=wait_timeout,
+        on_progress=None if seen is None else lambda view: seen.append(view.status),
+        raise_on_failure=raise_on_failure,
+        timeout=None,
+    )
+
+
+def test_polls_follow_the_schedule_until_the_run_succeeded() -> None:
+    clock = ScriptedClock()
+    seen: list[str | None] = []
+    view = drive_scripted(
+        wait(clock, seen=seen),
+        [
+            Step(Sleep(1.0)),
+            Step(get_run(), run_answer("queued")),
+            Step(Sleep(2.0)),
+            Step(get_run(), run_answer("running")),
+            Step(Sleep(4.0)),
+            Step(get_run(), run_answer("running")),
+            Step(Sleep(4.0)),
+            Step(get_run(), run_answer("succeeded", output={"outputs": [{"url": "https://cdn.test/0.png"}]})),
+        ],
+        clock,
+    )
+    assert view.succeeded
+    assert [output.url for output in view.outputs] == ["https://cdn.test/0.png"]
+    assert seen == ["queued", "running", "succeeded"]  # each change once
+
+
+def test_slow_polls_do_not_push_the_schedule_back() -> None:
+    # Offsets count from the start of the wait: a poll that took 0.5 s shortens the next sleep.
+    clock = ScriptedClock()
+    drive_scripted(
+        wait(clock),
+        [
+            Step(Sleep(1.0)),
+            Step(get_run(), run_answer("running"), takes=0.5),
+            Step(Sleep(1.5)),
+            Step(get_run(), run_answer("succeeded")),
+        ],
+        clock,
+    )
+
+
+@pytest.mark.parametrize("status", ["failed", "canceled", "cancelled"])
+def test_a_run_that_ended_badly_raises_run_failed_error(status: str) -> None:
+    clock = ScriptedClock()
+    ended = run_answer(status, failure_code="NSFW", failure_message="blocked")
+    with pytest.raises(RunFailedError) as caught:
+        drive_scripted(wait(clock), [Step(Sleep(1.0)), Step(get_run(), ended)], clock)
+    assert (caught.value.run.status, caught.value.failure_code) == (status, "NSFW")
+
+
+def test_a_failed_run_is_returned_when_asked_not_to_raise() -> None:
+    clock = ScriptedClock()
+    view = drive_scripted(
+        wait(clock, raise_on_failure=False), [Step(Sleep(1.0)), Step(get_run(), run_answer("failed"))], clock
+    )
+    assert view.failed
+
+
+def test_the_wait_gives_up_at_the_deadline_after_a_last_poll() -> None:
+    clock = ScriptedClock()
+    with pytest.raises(WaitTimeoutError) as caught:
+        drive_scripted(
+            wait(clock, wait_timeout=5.0),
+            [
+                Step(Sleep(1.0)),
+                Step(get_run(), run_answer("queued")),
+                Step(Sleep(2.0)),
+                Step(get_run(), run_answer("running")),
+                Step(Sleep(2.0)),  # cut from 4 s to end at the deadline
+                Step(get_run(), run_answer("running")),
+            ],
+            clock,
+        )
+    assert (caught.value.run_id, caught.value.last_status, caught.value.waited) == (RUN_ID, "running", 5.0)
+
+
+def test_transient_poll_failures_are_tolerated() -> None:
+    clock = ScriptedClock()
+    view = drive_scripted(
+        wait(clock, max_retries=0),
+        [
+            Step(Sleep(1.0)),
+            Step(get_run(), answer(503)),
+            Step(Sleep(2.0)),
+            Step(get_run(), APITimeoutError("timed out", request_sent=True)),
+            Step(Sleep(4.0)),
+            Step(get_run(), run_answer("succeeded")),
+        ],
+        clock,
+    )
+    assert view.succeeded
+
+
+def test_a_poll_failure_at_the_deadline_is_the_cause_of_the_timeout() -> None:
+    clock = ScriptedClock()
+    with pytest.raises(WaitTimeoutError) as caught:
+        drive_scripted(
+            wait(clock, wait_timeout=3.0, max_retries=0),
+            [
+                Step(Sleep(1.0)),
+                Step(get_run(), run_answer("running")),
+                Step(Sleep(2.0)),
+                Step(get_run(), answer(503)),
+            ],
+            clock,
+        )
+    assert caught.value.last_status == "running"
+    assert isinstance(caught.value.__cause__, ServerError)
+
+
+def test_a_poll_error_that_will_not_go_away_ends_the_wait() -> None:
+    clock = ScriptedClock()
+    with pytest.raises(NotFoundError):
+        drive_scripted(wait(clock), [Step(Sleep(1.0)), Step(get_run(), answer(404))], clock)
+
+
+def test_a_terminal_initial_state_needs_no_request() -> None:
+    done = RunView.from_json(run_json("succeeded"))
+    assert drive_scripted(wait(ScriptedClock(), initial=done), []) is done
+
+
+def test_a_pending_initial_state_is_reported_before_the_first_poll() -> None:
+    clock = ScriptedClock()
+    seen: list[str | None] = []
+    drive_scripted(
+        wait(clock, initial=RunView.from_json(run_json("queued")), seen=seen),
+        [Step(Sleep(1.0)), Step(get_run(), run_answer("succeeded"))],
+        clock,
+    )
+    assert seen == ["queued", "succeeded"]
+
+
+# ---- Waiting for a callback ----
+
+
+def test_a_callback_ends_the_wait_with_one_confirming_get() -> None:
+    clock = ScriptedClock()
+    mailbox = subscription()
+    view = drive_scripted(
+        wait(clock, subscription=mailbox),
+        [
+            Step(AwaitCallback(mailbox, 20.0), callback("succeeded"), takes=3.0),
+            Step(get_run(), run_answer("succeeded")),
+        ],
+        clock,
+    )
+    assert view.succeeded
+
+
+def test_without_a_callback_within_the_grace_the_wait_polls() -> None:
+    clock = ScriptedClock()
+    mailbox = subscription()
+    view = drive_scripted(
+        wait(clock, subscription=mailbox),
+        [
+            Step(AwaitCallback(mailbox, 20.0), None, takes=20.0),
+            Step(Sleep(1.0)),  # the poll schedule starts after the grace
+            Step(get_run(), run_answer("succeeded")),
+        ],
+        clock,
+    )
+    assert view.succeeded
+
+
+def test_a_callback_for_a_run_still_pending_falls_back_to_polling() -> None:
+    clock = ScriptedClock()
+    mailbox = subscription()
+    drive_scripted(
+        wait(clock, subscription=mailbox),
+        [
+            Step(AwaitCallback(mailbox, 20.0), callback("running"), takes=2.0),
+            Step(get_run(), run_answer("running")),
+            Step(Sleep(1.0)),
+            Step(get_run(), run_answer("succeeded")),
+        ],
+        clock,
+    )
+
+
+def test_the_callback_grace_never_outlasts_the_wait() -> None:
+    clock = ScriptedClock()
+    mailbox = subscription()
+    with pytest.raises(WaitTimeoutError):
+        drive_scripted(
+            wait(clock, subscription=mailbox, wait_timeout=5.0, callback_grace=20.0),
+            [
+                Step(AwaitCallback(mailbox, 5.0), None, takes=5.0),
+                Step(get_run(), run_answer("running")),  # one last look, without sleeping
+            ],
+            clock,
+        )
+
+
+# ---- run(): submit with the subscription's URL, then wait on it ----
+
+
+def test_run_dispatches_with_the_callback_url_and_waits_for_that_callback() -> None:
+    clock = ScriptedClock()
+    core = ClientCore(
+        api_key="test-key",
+        base_url=BASE_URL,
+        timeout=TIMEOUT,
+        max_retries=None,
+        retry=None,
+        poll=None,
+        inline_image_bytes=1024,
+        clock=clock,
+    )
+    mailbox = subscription()
+    workflow = core.run(
+        "flux-2-klein-4b",
+        PROMPT,
+        images=(),
+        client_ref=REF,
+        metadata=None,
+        subscription=mailbox,
+        callback_grace=20.0,
+        wait_timeout=60.0,
+        on_progress=None,
+        raise_on_failure=True,
+        timeout=5.0,
+    )
+    view = drive_scripted(
+        workflow,
+        [
+            Step(dispatch_call(callback_url=mailbox.url), answer(201, run_json("queued"))),
+            Step(AwaitCallback(mailbox, 20.0), callback("succeeded"), takes=1.0),
+            Step(get_run(TIMEOUT), run_answer("succeeded")),
+        ],
+        clock,
+    )
+    assert view.succeeded
