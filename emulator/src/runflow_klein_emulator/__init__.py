@@ -61,6 +61,9 @@ replaces the answer: ``{"kind": "drop", "process": true, "operation":
 "create_flux_2_klein_4b_run"}`` is the ambiguous dispatch a client must recover from by
 searching ``client_ref``. The admin routes are never faulted, need no auth and are not part of
 the API contract.
+
+Tests that must not depend on timing use :mod:`runflow_klein_emulator.scripted_api` instead: a
+stand-in whose runs advance one step per GET and whose faults hit the next request of a route.
 """
 
 from runflow_klein_emulator.app import create_app

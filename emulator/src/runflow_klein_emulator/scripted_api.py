@@ -1,22 +1,21 @@
-"""A small, scriptable, fault-injecting stand-in for the Runflow API, served by uvicorn on 127.0.0.1:0.
+"""A scripted stand-in for the Runflow API: runs advance one step per GET, faults hit the next request.
 
-Tests script it instead of timing it: each ``GET /v1/runs/{id}`` advances the run one step through its
-status script, and faults are queued per route (``inject("dispatch", Fault.drop(created=True))``). It
-records every request so tests can count GETs and dispatches and check which headers were sent.
+Where the emulator plays the API by the clock and the spec, this plays it by script, for tests that
+must not depend on timing: each ``GET /v1/runs/{id}`` moves the run one step through its status script,
+and faults are queued per route (``inject("dispatch", Fault.drop(created=True))``). It records every
+request so tests can count GETs and dispatches and check which headers were sent. Served on 127.0.0.1
+by :func:`serve`.
 
-Dropping a connection cannot be expressed in ASGI, so the server's h11 protocol registers each
-connection's transport by peer address and a ``drop`` fault aborts it (the emulator does the same).
+Dropping a connection cannot be expressed in ASGI, so it is served with the emulator's
+connection-registering protocol (:func:`runflow_klein_emulator.faults.protocol_class`) and a ``drop``
+fault aborts the request's connection through the same :class:`ConnectionRegistry`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
-import io
 import json
 import re
-import socket
 import threading
 import uuid
 from collections import defaultdict, deque
@@ -26,31 +25,35 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-import uvicorn
-from PIL import Image
 from starlette.applications import Starlette
 from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
-from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from runflow_klein.callbacks import callback_signature
+from runflow_klein.constants import SIGNATURE_HEADER
+from runflow_klein.serving import serve_in_thread
 from runflow_klein.transport import default_async_transport
+from runflow_klein_emulator.faults import ConnectionRegistry, protocol_class
+from runflow_klein_emulator.image_files import render
 
 API_KEY = "rf_live_SECRETKEY_0123456789"
 STORAGE_SIGNATURE = "SIGNEDTOKEN_abcdef123456"
 
 
 def png_bytes(size: tuple[int, int] = (2, 2)) -> bytes:
-    """A real (tiny) PNG."""
-    buffer = io.BytesIO()
-    Image.new("RGB", size, (200, 30, 30)).save(buffer, "PNG")
-    return buffer.getvalue()
+    """A real (tiny) PNG, the same bytes on every call."""
+    width, height = size
+    return render(width=width, height=height, seed=0, index=0, output_format="png")
 
 
 @dataclass(frozen=True)
 class Fault:
-    """One scripted misbehaviour. ``created``: for dispatches, whether the run exists before the fault."""
+    """One scripted misbehaviour. ``created``: for dispatches, whether the run exists before the fault.
+
+    Not the emulator's :class:`runflow_klein_emulator.Fault`: this one is queued per route of the fake.
+    """
 
     kind: str  # "status" | "drop" | "hang" | "drip"
     status: int = 502
@@ -116,7 +119,7 @@ class FakeRunflow:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.base_url = ""
-        self.transports: dict[tuple[str, int], asyncio.Transport] = {}
+        self.connections = ConnectionRegistry()
         self.reset()
         self.app = Starlette(
             routes=[
@@ -209,10 +212,8 @@ class FakeRunflow:
 
     async def _fault_response(self, fault: Fault, request: Request) -> Response:
         if fault.kind == "drop":
-            client = request.scope.get("client")
-            transport = self.transports.get((client[0], client[1])) if client else None
-            assert transport is not None, "connection not registered"
-            transport.abort()
+            if not self.connections.abort(request.scope):
+                raise RuntimeError("the connection to drop is not registered: serve the fake with serve()")
             return Response(status_code=500)  # never reaches the client
         if fault.kind == "hang":
             while (await request.receive())["type"] != "http.disconnect":
@@ -275,9 +276,7 @@ class FakeRunflow:
         raw = json.dumps(payload).encode()
         headers = {"content-type": "application/json", "runflow-request-id": "req_cb"}
         if self.callback_secret:
-            headers["runflow-signature"] = hmac.new(
-                self.callback_secret.encode(), raw, hashlib.sha256
-            ).hexdigest()
+            headers[SIGNATURE_HEADER] = callback_signature(raw, self.callback_secret)
         assert run.callback_url is not None
         async with httpx.AsyncClient(transport=default_async_transport()) as client:
             response = await client.post(run.callback_url, content=raw, headers=headers)
@@ -355,38 +354,9 @@ class FakeRunflow:
         return Response(png_bytes(), media_type="image/png")
 
 
-def _protocol(fake: FakeRunflow) -> type[H11Protocol]:
-    class RegisteringProtocol(H11Protocol):
-        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-            super().connection_made(transport)
-            if self.client:
-                fake.transports[(self.client[0], self.client[1])] = transport
-
-    return RegisteringProtocol
-
-
 @contextmanager
 def serve(fake: FakeRunflow) -> Iterator[str]:
-    """Serve ``fake`` on 127.0.0.1 (any free port) for the block; yields the base URL."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # TCP_NODELAY, see serving
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(128)
-    config = uvicorn.Config(
-        fake.app,
-        http=_protocol(fake),
-        lifespan="off",
-        log_config=None,
-        log_level="critical",
-        access_log=False,
-        timeout_graceful_shutdown=1,
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    try:
-        fake.base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-        yield fake.base_url
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
+    """Serve ``fake`` on 127.0.0.1 (any free port) for the block; yields (and records) the base URL."""
+    with serve_in_thread(fake.app, http=protocol_class(fake.connections)) as base_url:
+        fake.base_url = base_url
+        yield base_url

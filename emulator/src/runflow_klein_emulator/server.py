@@ -1,45 +1,30 @@
-"""Run the emulator under uvicorn: blocking (``serve``) or in a background thread (``running``)."""
+"""Run the emulator under uvicorn: blocking (``serve``) or in a background thread (``running``).
+
+Both go through the runtime's one thread launcher, ``runflow_klein.serving.serve_in_thread``, with what
+the emulator adds: the connection-registering protocol its drop faults need, and the release of
+injected hangs when the server stops (otherwise shutdown would wait for them).
+"""
 
 from __future__ import annotations
 
 import logging
+import logging.config
 import re
-import socket
+import signal
+import sys
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 
-import uvicorn
 from starlette.applications import Starlette
+from uvicorn.config import LOGGING_CONFIG, STARTUP_FAILURE
 
+from runflow_klein.serving import DEFAULT_KEEP_ALIVE_SECONDS, serve_in_thread
 from runflow_klein_emulator.app import Emulator, create_app
 from runflow_klein_emulator.faults import protocol_class
 from runflow_klein_emulator.settings import EmulatorConfig
 
-STARTUP_TIMEOUT = 10.0
-SHUTDOWN_TIMEOUT = 10.0
 _SIGNATURE = re.compile(r"(signature)=[^&\s]*")
-
-
-class _EmulatorServer(uvicorn.Server):
-    """uvicorn's server, plus a startup event and the release of injected hangs on shutdown."""
-
-    def __init__(self, config: uvicorn.Config, emulator: Emulator) -> None:
-        super().__init__(config)
-        self.ready = threading.Event()
-        self._emulator = emulator
-
-    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-        try:
-            await super().startup(sockets)
-        finally:  # also when binding fails (uvicorn then exits the thread)
-            self.ready.set()
-
-    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
-        # uvicorn waits for open requests before the lifespan ends, so hangs are released first.
-        self._emulator.release_hangs()
-        await super().shutdown(sockets)
 
 
 class _RedactSignatures(logging.Filter):
@@ -55,44 +40,95 @@ class _RedactSignatures(logging.Filter):
 def serve(config: EmulatorConfig, *, host: str = "127.0.0.1", port: int = 8787) -> None:
     """Serve until interrupted, logging each request (signatures redacted).
 
-    On Ctrl-C uvicorn shuts down gracefully and then re-raises the signal, so this raises
-    ``KeyboardInterrupt`` after a clean stop rather than returning.
+    The server runs on its own thread while this one waits. Ctrl-C (and SIGTERM, which stops the server
+    the same way while it runs) raises ``KeyboardInterrupt`` into the wait; leaving the launcher's block
+    shuts the server down gracefully, and the ``KeyboardInterrupt`` then propagates: this never returns.
+    An address that cannot be bound (a port in use) is logged and exits with uvicorn's startup-failure
+    status, as uvicorn does when it binds itself, rather than ending in a traceback.
     """
-    app = create_app(config)
-    server = _EmulatorServer(_uvicorn_config(app, host=host, port=port, log_level="info"), app.state.emulator)
+    logging.config.dictConfig(LOGGING_CONFIG)
     logging.getLogger("uvicorn.access").addFilter(_RedactSignatures())
-    server.run()
+    log = logging.getLogger("uvicorn.error")
+    app = create_app(config)
+    with ExitStack() as stack:
+        stack.enter_context(_sigterm_interrupts())
+        try:
+            url = stack.enter_context(
+                _serving(
+                    app,
+                    host=host,
+                    port=port,
+                    keep_alive_seconds=DEFAULT_KEEP_ALIVE_SECONDS,
+                    log_level="info",
+                    access_log=True,
+                )
+            )
+        except OSError as exc:
+            log.error(exc)
+            sys.exit(STARTUP_FAILURE)
+        log.info("Uvicorn running on %s (Press CTRL+C to quit)", url)
+        threading.Event().wait()
 
 
 @contextmanager
-def running(config: EmulatorConfig, *, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
-    """Serve in a daemon thread for the ``with`` block; yield the base URL (port 0 picks one)."""
+def running(
+    config: EmulatorConfig,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    keep_alive_seconds: int = DEFAULT_KEEP_ALIVE_SECONDS,
+) -> Iterator[str]:
+    """Serve in a daemon thread for the ``with`` block; yield the base URL (port 0 picks one).
+
+    ``keep_alive_seconds``: how long the server keeps an idle connection (the benchmark keeps them for
+    minutes, so its client pools never measure reconnecting).
+    """
     app = create_app(config)
-    server = _EmulatorServer(
-        _uvicorn_config(app, host=host, port=port, log_config=None, access_log=False, log_level="warning"),
-        app.state.emulator,
-    )
-    thread = threading.Thread(target=server.run, name="runflow-klein-emulator", daemon=True)
-    thread.start()
-    try:
-        if not server.ready.wait(STARTUP_TIMEOUT) or not server.started:
-            raise RuntimeError(f"the emulator did not start on {host}:{port}")
-        bound_port = server.servers[0].sockets[0].getsockname()[1]
-        yield f"http://{f'[{host}]' if ':' in host else host}:{bound_port}"
-    finally:
-        server.should_exit = True
-        thread.join(SHUTDOWN_TIMEOUT)
+    with _serving(
+        app,
+        host=host,
+        port=port,
+        keep_alive_seconds=keep_alive_seconds,
+        log_level="warning",
+        access_log=False,
+    ) as url:
+        yield url
 
 
-def _uvicorn_config(app: Starlette, *, host: str, port: int, **options: Any) -> uvicorn.Config:
+def _serving(
+    app: Starlette,
+    *,
+    host: str,
+    port: int,
+    keep_alive_seconds: int,
+    log_level: str,
+    access_log: bool,
+) -> AbstractContextManager[str]:
     emulator: Emulator = app.state.emulator
-    return uvicorn.Config(
+    return serve_in_thread(
         app,
         host=host,
         port=port,
         http=protocol_class(emulator.connections),
-        ws="none",
-        lifespan="on",
-        timeout_graceful_shutdown=5,
-        **options,
+        keep_alive_seconds=keep_alive_seconds,
+        before_shutdown=emulator.release_hangs,
+        log_level=log_level,
+        access_log=access_log,
     )
+
+
+@contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """Turn SIGTERM into ``KeyboardInterrupt`` for the block, so ``kill`` stops the server gracefully.
+
+    uvicorn installs such handlers itself only when it runs on the main thread, and here it does not.
+    Signal handlers can only be set from the main thread; elsewhere the block runs unchanged.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

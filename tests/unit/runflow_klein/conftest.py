@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
+from runflow_klein_emulator.scripted_api import API_KEY, FakeRunflow, serve
 
 from runflow_klein import AsyncKleinClient, KleinClient, RetryPolicy
-
-from .fakeflow import API_KEY, FakeRunflow, serve
 
 
 class FakeTime:
@@ -80,3 +80,13 @@ async def async_client(fake: FakeRunflow, fake_time: FakeTime) -> AsyncIterator[
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+@pytest.fixture
+def refused_base_url() -> Iterator[str]:
+    """A loopback port that is bound but not listening: connecting is refused, and because the socket
+    stays bound for the whole test no other process can take the port meanwhile (binding, closing and
+    reusing a port is a race)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from runflow_klein_emulator.scripted_api import API_KEY, FakeRunflow, Fault, png_bytes
 
 from runflow_klein import (
     AsyncKleinClient,
@@ -18,7 +19,6 @@ from runflow_klein import (
 )
 
 from .conftest import FakeTime
-from .fakeflow import API_KEY, FakeRunflow, Fault, png_bytes
 
 pytestmark = pytest.mark.anyio
 PROMPT = {"prompt": "an owl"}

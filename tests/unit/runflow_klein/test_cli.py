@@ -5,18 +5,18 @@ from __future__ import annotations
 import argparse
 import functools
 import json
-import socket
 from pathlib import Path
 from typing import Any
 
 import pytest
+import runflow_klein_emulator
 from PIL import Image
+from runflow_klein_emulator.scripted_api import API_KEY, STORAGE_SIGNATURE, FakeRunflow, png_bytes
 
 from runflow_klein import KleinClient, cli
 from runflow_klein.klein_models import resolve_model
 
 from .conftest import FakeTime
-from .fakeflow import API_KEY, STORAGE_SIGNATURE, FakeRunflow, png_bytes
 
 
 def options(*argv: str) -> argparse.Namespace:
@@ -231,14 +231,10 @@ def test_an_api_error_exits_3(
 
 
 def test_a_network_error_exits_3_after_retrying(
-    api_key: None, capsys: pytest.CaptureFixture[str], fake_time: FakeTime
+    api_key: None, capsys: pytest.CaptureFixture[str], fake_time: FakeTime, refused_base_url: str
 ) -> None:
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    port = listener.getsockname()[1]
-    listener.close()
     code, _, err = run_cli(
-        ["run", "flux-2-klein-4b", "--prompt", "x", "--base-url", f"http://127.0.0.1:{port}"], capsys
+        ["run", "flux-2-klein-4b", "--prompt", "x", "--base-url", refused_base_url], capsys
     )
     assert code == 3
     assert "connection failed" in err
@@ -249,9 +245,10 @@ def test_a_network_error_exits_3_after_retrying(
 def test_emulate_passes_its_options_to_the_emulator(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    emulator = pytest.importorskip("runflow_klein_emulator")
     served: list[tuple[Any, str, int]] = []
-    monkeypatch.setattr(emulator, "serve", lambda config, *, host, port: served.append((config, host, port)))
+    monkeypatch.setattr(
+        runflow_klein_emulator, "serve", lambda config, *, host, port: served.append((config, host, port))
+    )
     code, _, _ = run_cli(
         [
             "emulate",
@@ -273,7 +270,6 @@ def test_emulate_passes_its_options_to_the_emulator(
 
 
 def test_emulate_rejects_an_impossible_fail_rate(capsys: pytest.CaptureFixture[str]) -> None:
-    pytest.importorskip("runflow_klein_emulator")
     code, _, err = run_cli(["emulate", "--fail-rate", "2"], capsys)
     assert code == 2
     assert "fail_rate" in err

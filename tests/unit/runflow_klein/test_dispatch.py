@@ -8,6 +8,7 @@ from urllib.parse import parse_qs
 
 import httpx
 import pytest
+from runflow_klein_emulator.scripted_api import API_KEY, FakeRunflow, Fault
 
 from runflow_klein import (
     APIConnectionError,
@@ -20,7 +21,6 @@ from runflow_klein import (
 )
 
 from .conftest import FakeTime
-from .fakeflow import API_KEY, FakeRunflow, Fault
 
 PROMPT = {"prompt": "a red fox in the snow"}
 HTML_502 = "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"

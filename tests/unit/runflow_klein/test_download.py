@@ -6,10 +6,9 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from runflow_klein_emulator.scripted_api import STORAGE_SIGNATURE, FakeRunflow, Fault
 
 from runflow_klein import KleinClient, PermissionDeniedError
-
-from .fakeflow import STORAGE_SIGNATURE, FakeRunflow, Fault
 
 
 def test_outputs_download_without_the_api_key(client: KleinClient, fake: FakeRunflow, tmp_path: Path) -> None:

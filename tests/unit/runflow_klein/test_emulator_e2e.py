@@ -9,13 +9,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+import runflow_klein_emulator as emulator
 from PIL import Image
+from runflow_klein_emulator.scripted_api import API_KEY, png_bytes
 
 from runflow_klein import CallbackReceiver, KleinClient, RetryPolicy, RunFailedError, cli
 
-from .fakeflow import API_KEY, png_bytes
-
-emulator = pytest.importorskip("runflow_klein_emulator")
 CALLBACK_SECRET = "whsec_e2e_0123456789abcdef"
 
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import httpx
 import pytest
+from runflow_klein_emulator.scripted_api import API_KEY
 
 from runflow_klein import (
     APIConnectionError,
@@ -24,8 +25,6 @@ from runflow_klein import (
     UnexpectedStatusError,
     ValidationError,
 )
-
-from .fakeflow import API_KEY
 
 RUN_ID = "0192b7a4-5f3e-7c1d-9a2b-3c4d5e6f7a8b"
 SIGNED_URL = "https://storage.example/out/0.png?X-Amz-Signature=TOPSECRETSIG&X-Amz-Expires=300"

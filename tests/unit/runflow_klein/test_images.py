@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 from PIL import Image
+from runflow_klein_emulator.scripted_api import API_KEY, FakeRunflow, Fault, png_bytes
 
 from runflow_klein import KleinClient, RetryPolicy
 from runflow_klein.images import is_reference, load_image
 
 from .conftest import FakeTime
-from .fakeflow import API_KEY, FakeRunflow, Fault, png_bytes
 
 EDIT_PROMPT = {"prompt": "make it blue"}
 

@@ -9,11 +9,10 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from runflow_klein_emulator.scripted_api import FakeRunflow
 
 from runflow_klein import CallbackReceiver, KleinClient, WaitTimeoutError
 from runflow_klein.transport import default_transport
-
-from .fakeflow import FakeRunflow
 
 SECRET = "whsec_receiver_test_secret"
 PAYLOAD = json.dumps(

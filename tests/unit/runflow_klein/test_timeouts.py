@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import socket
-
 import httpx
 import pytest
+from runflow_klein_emulator.scripted_api import API_KEY, FakeRunflow, Fault
 
 from runflow_klein import APIConnectionError, APITimeoutError, KleinClient, RetryPolicy, Timeout
 from runflow_klein.constants import DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT
 
 from .conftest import FakeTime
-from .fakeflow import API_KEY, FakeRunflow, Fault
 
 RUN_ID = "0192b7a4-5f3e-7c1d-9a2b-3c4d5e6f7a8b"
 
@@ -80,15 +78,13 @@ def test_the_overall_timeout_bounds_a_server_that_keeps_dripping_bytes(fake: Fak
         client.get_run(RUN_ID, timeout=0.4)
 
 
-def test_a_refused_connection_is_retried_and_reported_as_never_sent(fake_time: FakeTime) -> None:
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    port = listener.getsockname()[1]
-    listener.close()  # nothing listens on this port any more
+def test_a_refused_connection_is_retried_and_reported_as_never_sent(
+    fake_time: FakeTime, refused_base_url: str
+) -> None:
     with (
         KleinClient(
             api_key=API_KEY,
-            base_url=f"http://127.0.0.1:{port}",
+            base_url=refused_base_url,
             retry=RetryPolicy(max_retries=2, jitter=lambda: 0.0),
             sleep=fake_time.sleep,
         ) as client,

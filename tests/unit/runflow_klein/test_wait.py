@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from runflow_klein_emulator.scripted_api import API_KEY, FakeRunflow, Fault
 
 from runflow_klein import (
     KleinClient,
@@ -15,7 +16,6 @@ from runflow_klein import (
 )
 
 from .conftest import FakeTime
-from .fakeflow import API_KEY, FakeRunflow, Fault
 
 PROMPT = {"prompt": "a lighthouse at dusk"}
 

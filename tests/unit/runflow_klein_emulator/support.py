@@ -1,9 +1,11 @@
-"""Helpers for the emulator tests: spec conformance, waiting on conditions, a callback receiver."""
+"""Helpers for the emulator tests: spec conformance, waiting on conditions, a callback receiver, and
+reading a child process's output."""
 
 from __future__ import annotations
 
 import json
 import queue
+import re
 import ssl
 import threading
 import time
@@ -11,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 import httpx
 import schemathesis
@@ -183,3 +185,46 @@ class CallbackReceiver:
             self._server.shutdown()
             self._server.server_close()
             thread.join(5)
+
+
+class OutputWatcher:
+    """Reads a child process's text output on a thread, keeping it and waiting for lines in it.
+
+    On a thread, so a child that logs every request never blocks on a full pipe, and a wait can time
+    out instead of hanging on ``readline``.
+    """
+
+    def __init__(self, stream: IO[str]) -> None:
+        self._lines: list[str] = []
+        self._arrivals: queue.Queue[str | None] = queue.Queue()  # None: the output ended
+        self._reader = threading.Thread(target=self._read, args=(stream,), daemon=True)
+        self._reader.start()
+
+    def _read(self, stream: IO[str]) -> None:
+        for line in stream:
+            self._lines.append(line)
+            self._arrivals.put(line)
+        self._arrivals.put(None)
+
+    def wait_for(self, pattern: str, *, timeout: float) -> re.Match[str]:
+        """The match of the first line (from here on) that matches ``pattern``; fail after ``timeout`` s."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                line = self._arrivals.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                problem = f"no line matched {pattern!r} within {timeout} s"
+                break
+            if line is None:
+                problem = f"the output ended before a line matched {pattern!r}"
+                break
+            match = re.search(pattern, line)
+            if match:
+                return match
+        raise AssertionError(f"{problem}:\n{self.text()}")
+
+    def text(self, *, complete: bool = False) -> str:
+        """The output so far; ``complete``: wait until it ends (the child has exited)."""
+        if complete:
+            self._reader.join(10)
+        return "".join(self._lines)

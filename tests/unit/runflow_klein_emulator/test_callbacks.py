@@ -109,11 +109,15 @@ def test_retries_stop_after_the_last_attempt(signed: httpx.Client) -> None:
 
 
 def test_unreachable_receiver_is_recorded_as_connection_errors(signed: httpx.Client) -> None:
-    with socket.socket() as probe:  # a port nothing listens on once the probe is closed
-        probe.bind(("127.0.0.1", 0))
-        closed_url = f"http://127.0.0.1:{probe.getsockname()[1]}/cb"
-    run = _dispatch(signed, closed_url)
-    [delivery] = _settled_history(signed, run["id"])
+    """The receiver's port stays bound, never listening, for the whole test: connecting is refused.
+
+    Closing the socket before dispatching would free the port for any other process to listen on
+    while the emulator is still delivering.
+    """
+    with socket.socket() as unreachable:
+        unreachable.bind(("127.0.0.1", 0))
+        run = _dispatch(signed, f"http://127.0.0.1:{unreachable.getsockname()[1]}/cb")
+        [delivery] = _settled_history(signed, run["id"])
     assert delivery["status_code"] == "failed"
     assert delivery["failure_reason_code"] == "connection_error"
     assert all(

@@ -1,8 +1,10 @@
 """Prism as an independent validating proxy in front of the emulator.
 
 ``prism proxy --errors`` checks every request and response against the spec and turns a
-response violation into a ``500 application/problem+json`` (with an ``sl-violations`` header),
-so a clean answer here is a second, non-Python opinion that the emulator honours the contract.
+response violation into a ``500 application/problem+json`` (with an ``sl-violations`` header);
+an undocumented status passes through, flagged only in ``sl-violations``. So a clean answer here
+is a second, non-Python opinion that the emulator honours the contract (and the last test shows
+Prism does object to a bad answer).
 Prism only starts once ``contract_spec`` has confirmed the file has no remote references, which
 Prism would try to download.
 
@@ -13,76 +15,69 @@ filter the emulator does not support, a redelivery conflict.
 
 from __future__ import annotations
 
-import shutil
-import socket
+import json
 import subprocess
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import httpx
 import pytest
 from runflow_klein_emulator import EmulatorConfig, running
 from runflow_klein_pipeline.layout import COMPOSED_SPEC, NODE_TOOLS_DIR
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
 
-from .support import API_KEY, AUTH, KLEIN_4B, KLEIN_ROUTES, TERMINAL, contract_spec, wait_until
+from runflow_klein.serving import serve_in_thread
+
+from .support import (
+    API_KEY,
+    AUTH,
+    KLEIN_4B,
+    KLEIN_ROUTES,
+    TERMINAL,
+    OutputWatcher,
+    contract_spec,
+    wait_until,
+)
 
 PRISM = NODE_TOOLS_DIR / "node_modules" / ".bin" / "prism"
-pytestmark = [
-    pytest.mark.node_tools,
-    pytest.mark.skipif(
-        not PRISM.exists() or shutil.which("node") is None,
-        reason="Prism is not installed under tools/node (nox -s tests installs it)",
-    ),
-]
+# Skipped outside CI when tools/node is not installed, failed under CI (tests/plugins/node_tools.py).
+pytestmark = pytest.mark.node_tools
+_STARTUP_SECONDS = 30.0
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
+@contextmanager
+def _prism(upstream: str) -> Iterator[str]:
+    """Run ``prism proxy --errors`` in front of ``upstream`` for the block; yield Prism's base URL.
+
+    Prism is told ``-p 0`` and its URL is read from its "Prism is listening on" line: the port is bound
+    by Prism itself, so no other process can take it between being chosen and being listened on (a port
+    probed free, closed and handed over leaves exactly that gap). The line also says Prism is ready, so
+    nothing polls.
+    """
+    contract_spec()  # raises if Prism would have to go online to resolve the spec
+    command = [str(PRISM), "proxy", str(COMPOSED_SPEC), upstream, "-p", "0", "-h", "127.0.0.1", "--errors"]
+    prism = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert prism.stdout is not None
+    output = OutputWatcher(prism.stdout)
+    try:
+        yield output.wait_for(r"Prism is listening on (http://\S+)", timeout=_STARTUP_SECONDS).group(1)
+    finally:
+        prism.terminate()
+        try:
+            prism.wait(10)
+        except subprocess.TimeoutExpired:
+            prism.kill()
+            prism.wait()
 
 
 @pytest.fixture(scope="module")
 def prism_url() -> Iterator[str]:
-    contract_spec()  # raises if Prism would have to go online to resolve the spec
-    port = _free_port()
-    with running(EmulatorConfig(run_seconds=0.2, api_key=API_KEY)) as upstream:
-        command = [
-            str(PRISM),
-            "proxy",
-            str(COMPOSED_SPEC),
-            upstream,
-            "-p",
-            str(port),
-            "-h",
-            "127.0.0.1",
-            "--errors",
-        ]
-        prism = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            with httpx.Client(base_url=url, timeout=1) as probe:
-                wait_until(
-                    lambda: _answers(probe) or prism.poll() is not None, timeout=30, what="Prism to listen"
-                )
-            if prism.poll() is not None:
-                pytest.fail(f"Prism exited with status {prism.returncode}")
-            yield url
-        finally:
-            prism.terminate()
-            try:
-                prism.wait(10)
-            except subprocess.TimeoutExpired:
-                prism.kill()
-                prism.wait()
-
-
-def _answers(probe: httpx.Client) -> bool:
-    try:
-        return probe.get("/v1/health").status_code == 200
-    except httpx.TransportError:
-        return False
+    with running(EmulatorConfig(run_seconds=0.2, api_key=API_KEY)) as upstream, _prism(upstream) as url:
+        yield url
 
 
 def _clean(response: httpx.Response) -> httpx.Response:
@@ -149,3 +144,41 @@ def test_prism_rejects_what_the_spec_forbids_before_the_emulator(proxy: httpx.Cl
     # Prism answers these itself (problem+json); the point is that neither side errs with a 500.
     assert proxy.post(KLEIN_4B, json={"input": {}}).status_code == 422
     assert proxy.get("/v1/runs/not-a-uuid").status_code == 422
+
+
+def test_prism_flags_responses_that_break_the_spec() -> None:
+    """The clean answers above mean something only if Prism objects to a bad one.
+
+    A tiny upstream answers health with ``ok`` as a string (the spec says boolean) and readiness with an
+    undocumented 520. With ``--errors`` Prism replaces the first with its violation report (500,
+    ``application/problem+json``) and passes the second on flagged in ``sl-violations``; ``_clean``,
+    which every other test relies on, must reject both.
+    """
+
+    async def health(request: Request) -> Response:
+        return JSONResponse({"ok": "yes"})
+
+    async def readiness(request: Request) -> Response:
+        return Response("<html>oops</html>", status_code=520, media_type="text/html")
+
+    upstream_app = Starlette(routes=[Route("/v1/health", health), Route("/v1/readiness", readiness)])
+    with (
+        serve_in_thread(upstream_app) as upstream,
+        _prism(upstream) as url,
+        httpx.Client(base_url=url, timeout=10) as client,
+    ):
+        wrong_body = client.get("/v1/health")
+        undocumented_status = client.get("/v1/readiness")
+
+    assert wrong_body.status_code == 500
+    assert wrong_body.headers["content-type"] == "application/problem+json"
+    assert wrong_body.json()["type"] == "https://stoplight.io/prism/errors#VIOLATIONS"
+    [violation] = json.loads(wrong_body.headers["sl-violations"])
+    assert violation["location"] == ["response", "body", "ok"]
+    assert violation["severity"] == "Error"
+    assert undocumented_status.status_code == 520
+    [warning] = json.loads(undocumented_status.headers["sl-violations"])
+    assert "status code" in warning["message"]
+    for response in (wrong_body, undocumented_status):
+        with pytest.raises(AssertionError):
+            _clean(response)

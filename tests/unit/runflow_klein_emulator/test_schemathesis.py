@@ -7,9 +7,9 @@ auth probes are exercised exactly as a client meets them.
 The coverage phase (boundary values, every negative mutation, undeclared methods) generates
 ~150 cases per dispatch operation, so it runs on one operation of each input shape (text-to-
 image, edit, get run); every klein operation gets the fuzzing phase. The spec writes nullable
-formatted strings as ``anyOf``, which avoids the coverage-phase false positive of
-toolchain-notes §4.5 #4 (``callback_url: ""`` sent as a positive case); running the coverage
-phase here is what keeps that true.
+formatted strings as ``anyOf``, which avoids a coverage-phase false positive of schemathesis 4.32
+with the ``type: [string, "null"]`` form (``callback_url: ""`` sent as a positive case although
+``format: uri`` rejects it); running the coverage phase here is what keeps that true.
 """
 
 from __future__ import annotations

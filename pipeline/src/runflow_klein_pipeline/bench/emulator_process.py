@@ -15,16 +15,12 @@ a parent that died. Parent side:
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from collections.abc import Sequence
+from contextlib import AbstractContextManager, ExitStack
 from types import TracebackType
-
-import uvicorn
 
 API_KEY = "rf_bench_key"
 _EXIT_TIMEOUT = 30.0
@@ -100,35 +96,18 @@ def main(argv: Sequence[str]) -> int:
     return 0
 
 
-@contextmanager
-def _serve(run_seconds: float) -> Iterator[str]:
-    """The emulator app under uvicorn like ``emulator.running``, but with a long keep-alive.
+def _serve(run_seconds: float) -> AbstractContextManager[str]:
+    """The emulator as ``runflow_klein_emulator.running`` serves it, but with a long keep-alive.
 
     uvicorn's default drops a connection after 5 s idle. The async benchmark lets three client pools take
     turns; when the machine is busy a turn can last that long, and a pool whose 64 connections were all
     dropped at once measures reconnecting rather than the client. With the server keeping connections,
     the client pool alone decides (httpx closes its own idle ones after 5 s, one at a time).
     """
-    from runflow_klein_emulator import EmulatorConfig, create_app  # noqa: PLC0415 - child side only
+    from runflow_klein_emulator import EmulatorConfig, running  # noqa: PLC0415 - child side only
 
-    app = create_app(EmulatorConfig(run_seconds=run_seconds, api_key=API_KEY))
-    # Bound here (proto TCP, so asyncio sets TCP_NODELAY) so the port is known before uvicorn starts;
-    # connections made before it accepts wait in the backlog.
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(1024)
-    config = uvicorn.Config(
-        app, timeout_keep_alive=KEEP_ALIVE_SECONDS, log_config=None, access_log=False, log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(_EXIT_TIMEOUT)
-        sock.close()
+    config = EmulatorConfig(run_seconds=run_seconds, api_key=API_KEY)
+    return running(config, keep_alive_seconds=KEEP_ALIVE_SECONDS)
 
 
 if __name__ == "__main__":
