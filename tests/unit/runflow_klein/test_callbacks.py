@@ -13,6 +13,7 @@ from runflow_klein import SignatureVerificationError, parse_callback, verify_sig
 
 SECRET = "whsec_current_0123456789abcdef"
 OLD_SECRET = "whsec_previous_fedcba9876543210"
+HEX_DIGITS = "0123456789abcdef"
 BODY = (
     b'{"event":"run.completed","run_id":"0192b7a4-5f3e-7c1d-9a2b-3c4d5e6f7a8b","status":"succeeded",'
     b'"output":{"outputs":[{"url":"https://cdn.example/a.png?sig=x","type":"image"}]},"duration_ms":1840,'
@@ -57,6 +58,22 @@ def test_bad_signatures_are_rejected_without_echoing_secrets(header: str | None,
         assert SECRET not in text
         assert OLD_SECRET not in text
         assert signature(BODY, SECRET) not in text
+
+
+@pytest.mark.parametrize("position", range(64))
+def test_changing_any_one_hex_digit_is_rejected(position: int) -> None:
+    """Every digit counts: a comparison of a prefix (or of all but the last digit) would pass a forgery.
+
+    Each other hex digit is tried at ``position``, in lowercase and uppercase, because the header is
+    compared case-insensitively; the valid header in either case is the control.
+    """
+    valid = signature(BODY, SECRET)
+    verify_signature(BODY, valid.upper(), [SECRET])
+    for digit in HEX_DIGITS.replace(valid[position], ""):
+        forged = valid[:position] + digit + valid[position + 1 :]
+        for header in (forged, forged.upper()):
+            with pytest.raises(SignatureVerificationError, match="matches none"):
+                verify_signature(BODY, header, [SECRET, OLD_SECRET])
 
 
 def test_secrets_must_be_a_list_not_a_string() -> None:

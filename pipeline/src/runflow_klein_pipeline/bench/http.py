@@ -13,13 +13,15 @@ wait parses.
 * :func:`measure_async`: 64 concurrent tasks doing pairs through raw ``httpx.AsyncClient``, the generated
   ``asyncio_detailed`` functions and ``AsyncKleinClient``, each on its own transport with httpx's default
   limits, taking turns over several rounds. Besides requests/s it reports the CPU time of this process
-  per request and the emulator process's CPU utilisation: on two cores the requests/s of whichever side
-  is saturated is what gets measured, and these numbers say which side that was.
+  per request and the emulator process's CPU utilisation: each side can use at most one core, so the
+  requests/s of whichever side is saturated is what gets measured, and these numbers say which side
+  that was.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import statistics
 import time
 from collections.abc import Awaitable, Callable
@@ -200,9 +202,10 @@ def measure_async(base_url: str, emulator: EmulatorProcess, plan: HttpPlan) -> d
         },
         "bottleneck": {name: _bottleneck(side) for name, side in sides.items()},
         "caveat": (
-            "2 logical CPUs shared with anything else running: the client (one event-loop thread) and the "
-            "emulator (its own process) can each use at most one core. Emulator CPU utilisation well below 1 "
-            "means the emulator was not the limit; client utilisation near 1 means this process was. "
+            f"logical CPUs (os.cpu_count()): {os.cpu_count()}, shared with anything else running. The "
+            "client (one event-loop thread) and the emulator (its own process) can each use at most one "
+            "core. Emulator CPU utilisation well below 1 means the emulator was not the limit; client "
+            "utilisation near 1 means this process was. "
             "client_cpu_ms_per_request is the comparison that does not depend on who was saturated. Most "
             "of the client CPU at this concurrency is httpx/httpcore (its pool bookkeeping grows with the "
             "number of connections), shared by all three sides; the differences are the typed layers."

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -88,7 +90,18 @@ def test_async_sides_do_the_planned_number_of_requests(report: dict[str, Any]) -
         assert section[side]["client_cpu_ms_per_request"] > 0
         assert section["bottleneck"][side] in {"client", "emulator"}
     assert set(section["ratio_over_raw"]) == {"generated", "runtime"}
-    assert "2 logical CPUs" in section["caveat"]
+
+
+def test_the_async_caveat_names_this_machines_cpu_count(report: dict[str, Any]) -> None:
+    """The caveat explains the async numbers by the cores they ran on, so the count must be this machine's.
+
+    The benchmark ran in a subprocess on this machine, so its os.cpu_count() is the one seen here.
+    """
+    caveat = report["async_concurrency_64"]["caveat"]
+    stated = re.search(r"logical CPUs \(os\.cpu_count\(\)\): (\w+),", caveat)
+    assert stated is not None, f"the caveat does not state the CPU count: {caveat!r}"
+    assert stated.group(1) == str(os.cpu_count())
+    assert report["machine"]["cpu_count"] == os.cpu_count()
 
 
 def test_waiting_covers_every_duration_with_both_pollers(report: dict[str, Any]) -> None:

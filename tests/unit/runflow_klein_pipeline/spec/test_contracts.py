@@ -1,43 +1,116 @@
-"""The klein contracts load, and every ``x-source`` URL in them names a page the project's research used.
+"""The klein contracts load, and every source URL they (and the ledger) cite is a reviewed page.
 
-Those pages are listed in the source table of ``runflow-api.md`` (the reference kept beside the repo,
-at ``../shared`` in CI) and the seed pages. A URL outside that list is either a typo or a source nobody
-has reviewed; the fix is to correct the contract or to add the page to the reference, not to loosen
-this test.
+The reviewed pages are listed in ``openapi/sources.yaml``, committed with the contracts so this check
+runs in every clone and in CI. A URL outside that list is either a typo or a source nobody has
+reviewed; the fix is to correct the citation, or to review the page and list it, not to loosen this
+test.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 import yaml
 from runflow_klein_pipeline.documents import load_json
-from runflow_klein_pipeline.layout import CONTRACTS_DIR, LEDGER, REPO_ROOT
+from runflow_klein_pipeline.layout import CONTRACTS_DIR, LEDGER, REPO_ROOT, SOURCES, UPSTREAM_SPEC
 from runflow_klein_pipeline.spec import compose as compose_spec
 
-SHARED = REPO_ROOT.parent / "shared"
-REFERENCE = SHARED / "reference" / "runflow-api.md"
-SEEDS = SHARED / "seeds"
 KLEIN_MODELS = {
     "black-forest-labs/flux-2-klein-4b",
     "black-forest-labs/flux-2-klein-4b/edit",
     "black-forest-labs/flux-2-klein-9b",
     "black-forest-labs/flux-2-klein-9b/edit",
 }
-URL = re.compile(r"https?://[^\s`,()|<>\]\"']+")
-ELLIPSIS_TAIL = re.compile(r"…(/[^\s`,()|]+)")
-BACKTICKED = re.compile(r"`([^`]+)`")
 GITHUB_FILE = re.compile(r"^https://github\.com/([^/]+/[^/]+)/(?:blob|tree)/[^/]+/(.+)$")
-REPO_ROW = re.compile(r"^([\w.-]+/[\w.-]+) `")
-# Sources the reference quotes in its text without a row in its source table; each needs its reason.
-QUOTED_IN_TEXT = {
-    # runflow-api.md §1 notes: "the newer SDK README says dispatch now resolves runflow://assets/{id}
-    # to a signed URL (JS SDK README, commit 0561402e)".
-    "https://github.com/runflow-io/runflow-js/blob/main/packages/sdk/README.md",
-}
+REPOSITORY = re.compile(r"^[\w.-]+/[\w.-]+$")
+ENTRY_KEYS = {"tag", "note", "urls", "repository", "paths"}
+# Left in a value, these mean the research notes' shorthand ("…/tail", "{a,b}") was not written out,
+# and the entry would list a string that no real citation can match.
+SHORTHAND = re.compile(r"[…{}\s]")
+
+
+@dataclass(frozen=True)
+class ReviewedSources:
+    """The reviewed pages, and the reviewed files of each GitHub repository."""
+
+    urls: frozenset[str]
+    repo_paths: Mapping[str, frozenset[str]]
+
+    def lists(self, url: str) -> bool:
+        """True if ``url`` is a listed page, or a github.com file URL of a listed path at any ref.
+
+        Any ref, because citations point at ``main`` or at a commit while the review was of the file.
+        """
+        if url.rstrip("/") in self.urls:
+            return True
+        github = GITHUB_FILE.match(url)
+        return github is not None and github.group(2) in self.repo_paths.get(github.group(1), frozenset())
+
+
+def _values(entry: Mapping[str, Any], key: str, tag: str) -> list[str]:
+    values = entry.get(key)
+    if not isinstance(values, list) or not values or not all(isinstance(value, str) for value in values):
+        raise ValueError(f"{tag}: {key} must be a non-empty list of strings")
+    for value in values:
+        if not value or SHORTHAND.search(value):
+            raise ValueError(f"{tag}: {value!r} is empty or abbreviated; write it out in full")
+    return values
+
+
+def _tag(entry: object) -> str:
+    """The tag of an entry whose keys are well-formed; which of urls or repository+paths it has is checked."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("tag"), str) or not entry["tag"]:
+        raise ValueError(f"every entry needs a tag: {entry!r}")
+    tag: str = entry["tag"]
+    if not set(entry) <= ENTRY_KEYS:
+        raise ValueError(f"{tag}: unknown keys {sorted(set(entry) - ENTRY_KEYS)}")
+    if not isinstance(entry.get("note"), str) or not entry["note"].strip():
+        raise ValueError(f"{tag}: a note is required")
+    if ("urls" in entry) == ("repository" in entry or "paths" in entry):
+        raise ValueError(f"{tag}: give either urls, or repository and paths")
+    return tag
+
+
+def parse_sources(text: str) -> ReviewedSources:
+    """Read sources.yaml strictly: a malformed entry must fail here, not silently list nothing."""
+    document = yaml.safe_load(text)
+    if (
+        not isinstance(document, dict)
+        or set(document) != {"sources"}
+        or not isinstance(document["sources"], list)
+    ):
+        raise ValueError("sources.yaml must be a mapping with one key, sources: a list of entries")
+    tags: set[str] = set()
+    urls: set[str] = set()
+    repo_paths: dict[str, set[str]] = {}
+    for entry in document["sources"]:
+        tag = _tag(entry)
+        if tag in tags:
+            raise ValueError(f"{tag}: the tag is used twice")
+        tags.add(tag)
+        if "urls" in entry:
+            for url in _values(entry, "urls", tag):
+                if not url.startswith("https://"):
+                    raise ValueError(f"{tag}: {url} is not an https URL")
+                if url in urls:
+                    raise ValueError(f"{tag}: {url} is listed twice")
+                urls.add(url)
+            continue
+        repository = entry.get("repository")
+        if not isinstance(repository, str) or not REPOSITORY.match(repository):
+            raise ValueError(f"{tag}: repository must be owner/name, got {repository!r}")
+        listed = repo_paths.setdefault(repository, set())
+        for path in _values(entry, "paths", tag):
+            if path.startswith("/") or path in listed:
+                raise ValueError(f"{tag}: {path} is absolute or listed twice")
+            listed.add(path)
+    return ReviewedSources(
+        frozenset(urls), {repository: frozenset(paths) for repository, paths in repo_paths.items()}
+    )
 
 
 def _source_values(node: Any) -> Iterator[str]:
@@ -67,80 +140,15 @@ def ledger_urls() -> list[str]:
     return sorted({url for entry in entries for reading in entry["readings"] for url in reading["sources"]})
 
 
-def _source_table(text: str) -> list[str]:
-    """The 'source' cells of the table that follows '| tag | source |'."""
-    lines = text.splitlines()
-    start = next(i for i, line in enumerate(lines) if line.replace(" ", "") == "|tag|source|")
-    cells = []
-    for line in lines[start + 2 :]:
-        if not line.startswith("|"):
-            break
-        cells.append(line.strip().strip("|").split("|", 1)[1].strip())
-    return cells
-
-
-def _brace_expand(path: str) -> list[str]:
-    match = re.search(r"\{([^{}]+)\}", path)
-    if not match:
-        return [path]
-    head, tail = path[: match.start()], path[match.end() :]
-    return [
-        expanded for option in match.group(1).split(",") for expanded in _brace_expand(head + option + tail)
-    ]
-
-
-def _expand_ellipsis(base: str, tail: str) -> str:
-    """Read '…/tail' after ``base``: a variant of base's last hyphen token, or a sibling of its last segment.
-
-    '…/9b/edit' after '…/flux-2-klein-4b' swaps the variant token ('4b' → '9b');
-    '…/update-callback-secret' after '…/webhooks/create-callback-signing-secret' is a sibling.
-    """
-    directory, _, last = base.rpartition("/")
-    first = tail.lstrip("/").split("/", 1)[0]
-    stem = last[: len(last) - len(first)]
-    if len(first) < len(last) and stem.endswith("-"):
-        return f"{directory}/{stem}{tail.lstrip('/')}"
-    return directory + tail
-
-
-def listed_sources(reference: str, seeds: list[str]) -> tuple[set[str], dict[str, set[str]]]:
-    """URLs listed in the reference's source table or in the seeds, and GitHub paths per repository."""
-    urls: set[str] = set()
-    repo_paths: dict[str, set[str]] = {}
-    for cell in _source_table(reference):
-        row_urls = URL.findall(cell)
-        if row_urls:
-            row = set(row_urls)
-            for tail in ELLIPSIS_TAIL.findall(cell):
-                row.add(_expand_ellipsis(row_urls[0], tail))
-            if "`.md`" in cell:
-                row |= {url + ".md" for url in row}
-            urls |= row
-        repo = REPO_ROW.match(cell)
-        if repo:
-            paths = {p for quoted in BACKTICKED.findall(cell) for p in _brace_expand(quoted) if "/" in p}
-            repo_paths.setdefault(repo.group(1), set()).update(paths)
-    for seed in seeds:
-        urls |= set(URL.findall(seed))
-    return urls, repo_paths
-
-
-def is_listed(url: str, urls: set[str], repo_paths: dict[str, set[str]]) -> bool:
-    if url.rstrip("/") in urls or url in QUOTED_IN_TEXT:
-        return True
-    github = GITHUB_FILE.match(url)
-    if not github:
-        return False
-    paths = repo_paths.get(github.group(1), set())
-    return any(github.group(2) == path or github.group(2).endswith("/" + path) for path in paths)
+def reconstruction_urls() -> list[str]:
+    """The sources the vendored reconstruction of the upstream spec says it was written from."""
+    reconstruction = load_json(UPSTREAM_SPEC)["info"].get("x-reconstruction", {})
+    return sorted(reconstruction.get("sources", []))
 
 
 @pytest.fixture(scope="module")
-def sources() -> tuple[set[str], dict[str, set[str]]]:
-    if not REFERENCE.is_file() or not SEEDS.is_dir():
-        pytest.skip(f"the research reference is not checked out beside the repo ({SHARED} is missing)")
-    seeds = [path.read_text(errors="replace") for path in sorted(SEEDS.iterdir()) if path.is_file()]
-    return listed_sources(REFERENCE.read_text(), seeds)
+def reviewed() -> ReviewedSources:
+    return parse_sources(SOURCES.read_text())
 
 
 def test_the_contracts_load_with_full_provenance() -> None:
@@ -151,43 +159,83 @@ def test_the_contracts_load_with_full_provenance() -> None:
     assert contract_urls(), "no x-source URLs found: the walk over the contracts is broken"
 
 
-@pytest.mark.parametrize("url", sorted(set(contract_urls()) | set(ledger_urls())))
-def test_source_url_is_a_reviewed_page(url: str, sources: tuple[set[str], dict[str, set[str]]]) -> None:
-    urls, repo_paths = sources
-
-    assert is_listed(url, urls, repo_paths), (
-        f"{url} is cited (contracts or ledger) but is neither in the source table of {REFERENCE.name} nor "
-        "in the seed pages: correct the citation or add the page to the reference"
+@pytest.mark.parametrize(
+    "url", sorted(set(contract_urls()) | set(ledger_urls()) | set(reconstruction_urls()))
+)
+def test_source_url_is_a_reviewed_page(url: str, reviewed: ReviewedSources) -> None:
+    assert reviewed.lists(url), (
+        f"{url} is cited (contracts, ledger or the reconstructed spec) but is not in "
+        f"{SOURCES.relative_to(REPO_ROOT)}: correct the citation, or review the page and list it there"
     )
 
 
-def test_the_source_table_parser_understands_the_table() -> None:
-    """Guards the parser above with a table in the reference's own notation."""
-    table = "\n".join(
-        [
-            "| tag | source |",
-            "|---|---|",
-            "| D-x | https://docs.example/a/create-thing, …/update-thing (+ `.md`) |",
-            "| M-4b | https://docs.example/models/klein-4b, …/4b/edit, …/9b |",
-            "| JS | acme/sdk `packages/sdk/src/{client,types}.ts`, `tools/run.ts` |",
-            "",
-            "| not | https://docs.example/outside-the-table |",
-        ]
+def test_the_matcher_accepts_listed_sources_and_nothing_else() -> None:
+    """Guards ReviewedSources.lists, which every case above relies on, with a list of known content."""
+    sources = parse_sources(
+        """
+sources:
+  - tag: D-x
+    urls: [https://docs.example/a/create-thing, https://docs.example/a/create-thing.md]
+    note: a docs page
+  - tag: JS
+    repository: acme/sdk
+    paths: [packages/sdk/src/types.ts]
+    note: a repository file
+"""
     )
-    urls, repo_paths = listed_sources(table, ["see https://seed.example/page for details"])
 
     for url in (
-        "https://docs.example/a/update-thing.md",
-        "https://docs.example/models/klein-4b/edit",
-        "https://docs.example/models/klein-9b",
-        "https://seed.example/page",
+        "https://docs.example/a/create-thing",
+        "https://docs.example/a/create-thing/",
+        "https://docs.example/a/create-thing.md",
+        "https://github.com/acme/sdk/blob/main/packages/sdk/src/types.ts",
+        "https://github.com/acme/sdk/blob/0123abc4567/packages/sdk/src/types.ts",
+        "https://github.com/acme/sdk/tree/v2/packages/sdk/src/types.ts",
     ):
-        assert is_listed(url, urls, repo_paths), url
-    assert is_listed("https://github.com/acme/sdk/blob/main/packages/sdk/src/types.ts", urls, repo_paths)
-    assert is_listed(
-        "https://github.com/acme/sdk/blob/0123abc/packages/sdk/src/tools/run.ts", urls, repo_paths
-    )
-    assert not is_listed("https://github.com/acme/sdk/blob/main/packages/sdk/CHANGES.md", urls, repo_paths)
-    assert not is_listed("https://docs.example/outside-the-table", urls, repo_paths)
-    assert not is_listed("https://docs.example/models/klein-9b/edit/extra", urls, repo_paths)
-    assert not is_listed("https://docs.example/models/4b/edit", urls, repo_paths)
+        assert sources.lists(url), url
+    for url in (
+        "https://docs.example/a/update-thing",
+        "https://docs.example/a/create-thing/extra",
+        "http://docs.example/a/create-thing",
+        "https://github.com/acme/sdk/blob/main/packages/sdk/src/client.ts",
+        "https://github.com/acme/sdk/blob/main/vendor/packages/sdk/src/types.ts",
+        "https://github.com/acme/sdk/blob/main/packages/sdk/src",
+        "https://github.com/other/sdk/blob/main/packages/sdk/src/types.ts",
+        "https://example.org/acme/sdk/blob/main/packages/sdk/src/types.ts",
+    ):
+        assert not sources.lists(url), url
+
+
+@pytest.mark.parametrize(
+    ("entries", "problem"),
+    [
+        pytest.param("- {tag: A, note: n, urls: ['https://d.example/a, …/b']}", "abbreviated", id="ellipsis"),
+        pytest.param(
+            "- {tag: A, note: n, repository: o/r, paths: ['src/{a,b}.ts']}", "abbreviated", id="braces"
+        ),
+        pytest.param("- {tag: A, note: n, urls: ['http://d.example/a']}", "not an https", id="http"),
+        pytest.param("- {tag: A, urls: ['https://d.example/a']}", "note is required", id="no-note"),
+        pytest.param("- {tag: A, note: n, urls: []}", "non-empty list", id="no-urls"),
+        pytest.param("- {tag: A, note: n}", "either urls", id="neither"),
+        pytest.param(
+            "- {tag: A, note: n, urls: ['https://d.example/a'], repository: o/r, paths: [x]}",
+            "either urls",
+            id="both",
+        ),
+        pytest.param("- {tag: A, note: n, paths: [x]}", "repository must be", id="paths-without-repository"),
+        pytest.param("- {tag: A, note: n, url: 'https://d.example/a'}", "unknown keys", id="misspelt-key"),
+        pytest.param(
+            "- {tag: A, note: n, urls: ['https://d.example/a']}\n- {tag: A, note: n, urls: ['https://d.example/b']}",
+            "used twice",
+            id="duplicate-tag",
+        ),
+        pytest.param(
+            "- {tag: A, note: n, urls: ['https://d.example/a']}\n- {tag: B, note: n, urls: ['https://d.example/a']}",
+            "listed twice",
+            id="duplicate-url",
+        ),
+    ],
+)
+def test_the_parser_rejects_malformed_entries(entries: str, problem: str) -> None:
+    with pytest.raises(ValueError, match=problem):
+        parse_sources(f"sources:\n{entries}\n")
