@@ -265,23 +265,31 @@ environment:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    out, lock = args.out, args.lock
+def vendor_spec(
+    url: str,
+    *,
+    out: Path = UPSTREAM_SPEC,
+    lock: Path = UPSTREAM_LOCK,
+    timeout: float = DEFAULT_TIMEOUT,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> str:
+    """Fetch, validate and write the spec and its lock; returns the one-line outcome to show.
+
+    Raises SpecError (with both files byte-identical) on any failure.
+    """
     if out.resolve() == lock.resolve():
         raise SpecError(f"--out and --lock must be different files, both are {out}")
-    url = strip_credentials(args.url)
+    shown = strip_credentials(url)
     previous = _read_optional(out)
-    fetched = fetch(args.url, timeout=args.timeout, max_bytes=int(args.max_bytes))
-    check_spec(fetched, source=url)
+    fetched = fetch(url, timeout=timeout, max_bytes=max_bytes)
+    check_spec(fetched, source=shown)
     data = fetched.data
     digest = sha256_bytes(data)
-    if data == previous and _lock_matches(lock, url=url, digest=digest):
+    if data == previous and _lock_matches(lock, url=shown, digest=digest):
         # Nothing to record: rewriting fetched_at alone would only add noise to the history.
-        print(f"unchanged: sha256 {digest} ({len(data)} bytes) from {url}")
-        return 0
+        return f"unchanged: sha256 {digest} ({len(data)} bytes) from {shown}"
     lock_doc = {
-        "url": url,
+        "url": shown,
         "sha256": digest,
         "fetched_at": utc_now(),
         "origin": "fetched",
@@ -289,8 +297,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     write_spec_and_lock(out=out, data=data, previous=previous, lock=lock, lock_data=dump_json(lock_doc))
     if data == previous:
-        print(f"unchanged: sha256 {digest} ({len(data)} bytes) from {url}; lock updated")
-    else:
-        old = sha256_bytes(previous) if previous is not None else "(none)"
-        print(f"changed: sha256 {old} → {digest} ({len(data)} bytes) from {url}; wrote {out}")
+        return f"unchanged: sha256 {digest} ({len(data)} bytes) from {shown}; lock updated"
+    old = sha256_bytes(previous) if previous is not None else "(none)"
+    return f"changed: sha256 {old} → {digest} ({len(data)} bytes) from {shown}; wrote {out}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    print(
+        vendor_spec(
+            args.url, out=args.out, lock=args.lock, timeout=args.timeout, max_bytes=int(args.max_bytes)
+        )
+    )
     return 0

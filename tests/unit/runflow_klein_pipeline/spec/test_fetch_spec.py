@@ -174,6 +174,57 @@ def test_fetching_the_same_spec_reports_unchanged(
     assert vendored.lock_doc()["origin"] == "fetched"
 
 
+def test_refetching_an_unchanged_spec_leaves_the_lock_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A nightly fetch of an unchanged spec must not rewrite fetched_at: that would be a daily diff.
+
+    The file's inode and mtime show whether it was written at all (a write replaces it by rename),
+    whatever the bytes; the bytes alone could match if both fetches fell in the same second.
+    """
+    served = tmp_path / "served.json"
+    served.write_bytes(SPEC)
+    out, lock = tmp_path / "openapi" / "spec.json", tmp_path / "openapi" / "lock.json"
+    argv = ["--url", served.as_uri(), "--out", str(out), "--lock", str(lock)]
+    first = run_script(fetch_spec.main, argv, capsys)
+    assert first.code == 0, first.stderr
+    before = {path: (path.read_bytes(), path.stat().st_ino, path.stat().st_mtime_ns) for path in (out, lock)}
+
+    again = run_script(fetch_spec.main, argv, capsys)
+
+    assert again.code == 0, again.stderr
+    assert again.stdout.splitlines() == [
+        f"unchanged: sha256 {sha256_bytes(SPEC)} ({len(SPEC)} bytes) from {served.as_uri()}"
+    ]
+    for path, (data, inode, mtime_ns) in before.items():
+        assert path.read_bytes() == data, f"{path.name} was rewritten"
+        assert (path.stat().st_ino, path.stat().st_mtime_ns) == (inode, mtime_ns), f"{path.name} was replaced"
+
+
+def test_refetching_a_changed_spec_rewrites_the_lock(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The converse of the test above, through the same steps, so that test cannot pass vacuously."""
+    served = tmp_path / "served.json"
+    served.write_bytes(SPEC)
+    out, lock = tmp_path / "openapi" / "spec.json", tmp_path / "openapi" / "lock.json"
+    argv = ["--url", served.as_uri(), "--out", str(out), "--lock", str(lock)]
+    first = run_script(fetch_spec.main, argv, capsys)
+    assert first.code == 0, first.stderr
+    lock_before, lock_inode = lock.read_bytes(), lock.stat().st_ino
+    served.write_bytes(SPEC_V2)
+
+    again = run_script(fetch_spec.main, argv, capsys)
+
+    assert again.code == 0, again.stderr
+    assert again.stdout.startswith(f"changed: sha256 {sha256_bytes(SPEC)} → {sha256_bytes(SPEC_V2)}")
+    assert out.read_bytes() == SPEC_V2
+    assert lock.read_bytes() != lock_before
+    assert lock.stat().st_ino != lock_inode
+    lock_doc = json.loads(lock.read_bytes())
+    assert (lock_doc["sha256"], lock_doc["bytes"]) == (sha256_bytes(SPEC_V2), len(SPEC_V2))
+
+
 def test_first_fetch_into_an_empty_directory(
     server: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
