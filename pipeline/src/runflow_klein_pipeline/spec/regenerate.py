@@ -35,6 +35,10 @@ PINNED = {"openapi-python-client": "0.29.1", "ruff": "0.17.6"}
 CLIENT_DIR_NAME = "runflow-klein-client"
 PROVENANCE_NAME = "GENERATION.json"
 README_NAME = "README.md"
+# Everything regeneration writes into generated/; anything else there is stray and goes.
+MANAGED = (CLIENT_DIR_NAME, PROVENANCE_NAME, README_NAME)
+# Written by tools that import or type-check the client, not part of the tree.
+UNTRACKED = shutil.ignore_patterns("__pycache__", "*.egg-info", ".mypy_cache")
 OWNERSHIP_README = """\
 # generated/
 
@@ -105,19 +109,31 @@ def build_tree(spec: Path, target: Path, versions: dict[str, str]) -> None:
     (target / README_NAME).write_text(OWNERSHIP_README)
 
 
-def swap_in(new_tree: Path, generated: Path) -> None:
-    """Replace the managed entries of ``generated`` with those of ``new_tree``."""
+def swap_in(new_tree: Path, generated: Path) -> list[str]:
+    """Make ``generated`` hold exactly the entries of ``new_tree``; returns the stray entries removed.
+
+    generated/ has one owner, this step: a file left there by hand would survive every regeneration
+    and every ``--check`` unless it is removed here.
+    """
     generated.mkdir(parents=True, exist_ok=True)
-    for name in (CLIENT_DIR_NAME, PROVENANCE_NAME, README_NAME):
+    for name in MANAGED:
         source, dest = new_tree / name, generated / name
         backup = generated / f".{name}.old"
         if dest.exists():
             dest.rename(backup)
         source.rename(dest)
-        if backup.is_dir():
-            shutil.rmtree(backup)
-        elif backup.exists():
-            backup.unlink()
+        _remove(backup)
+    strays = sorted(entry.name for entry in generated.iterdir() if entry.name not in MANAGED)
+    for name in strays:
+        _remove(generated / name)
+    return strays
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
 
 
 def tree_diff(expected: Path, actual: Path, limit: int = 200) -> list[str]:
@@ -183,7 +199,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         new_tree.mkdir()
         build_tree(composed, new_tree, versions)
         if not args.check:
-            swap_in(new_tree, args.generated)
+            for stray in swap_in(new_tree, args.generated):
+                print(f"removed {args.generated / stray} (not written by regeneration)")
             if not args.composed.is_file() or args.composed.read_bytes() != composed.read_bytes():
                 atomic_write(args.composed, composed.read_bytes())
             operations = compose_spec.klein_operation_count(composed.read_bytes())
@@ -203,15 +220,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             problems.append(f"{committed} does not exist")
         else:
             committed_view = tmp / "committed"
-            committed_view.mkdir()
-            for name in (CLIENT_DIR_NAME, PROVENANCE_NAME, README_NAME):
-                src = committed / name
-                if src.is_dir():
-                    shutil.copytree(
-                        src, committed_view / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info")
-                    )
-                elif src.exists():
-                    shutil.copy2(src, committed_view / name)
+            shutil.copytree(committed, committed_view, ignore=UNTRACKED)
             problems += tree_diff(new_tree, committed_view)
     if problems:
         print("\n".join(problems))

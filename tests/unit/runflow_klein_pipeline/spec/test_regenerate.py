@@ -1,4 +1,4 @@
-"""scripts/regenerate.py with the real generator (a few seconds per test, so only three tests).
+"""scripts/regenerate.py with the real generator (a few seconds per test, so only four tests).
 
 ``--check`` is the CI gate that keeps generated/ in step with openapi/; a failed generation must
 leave the existing client exactly as it was.
@@ -38,6 +38,7 @@ def test_check_names_an_edited_and_an_extra_file(tmp_path: Path, capsys: pytest.
     with (generated / CLIENT_PACKAGE / "client.py").open("a") as handle:
         handle.write("# a hand edit\n")
     (generated / CLIENT_PACKAGE / "extra.py").write_text('"""Not written by the generator."""\n')
+    (generated / "NOTES.md").write_text("a stray file beside the client\n")
 
     result = run_script(regenerate.main, ["--check", "--generated", str(generated)], capsys)
 
@@ -45,7 +46,26 @@ def test_check_names_an_edited_and_an_extra_file(tmp_path: Path, capsys: pytest.
     assert f"+++ regenerated/{CLIENT_PACKAGE / 'client.py'}" in result.stdout
     assert "-# a hand edit" in result.stdout
     assert f"only in the committed tree: {CLIENT_PACKAGE / 'extra.py'}" in result.stdout
+    assert "only in the committed tree: NOTES.md" in result.stdout
     assert "regenerating changes the committed tree" in result.stderr
+
+
+def test_regenerating_removes_stray_files_and_restores_the_committed_tree(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    generated = copy_generated(tmp_path)
+    expected = tree_digest(generated)
+    (generated / "NOTES.md").write_text("a stray file beside the client\n")
+    (generated / "scratch").mkdir()
+    (generated / "scratch" / "x.py").write_text("x = 1\n")
+    argv = ["--generated", str(generated), "--composed", str(tmp_path / "composed.json")]
+
+    result = run_script(regenerate.main, argv, capsys)
+
+    assert result.code == 0, result.stdout + result.stderr
+    assert f"removed {generated / 'NOTES.md'} (not written by regeneration)" in result.stdout
+    assert f"removed {generated / 'scratch'} (not written by regeneration)" in result.stdout
+    assert tree_digest(generated) == expected
 
 
 def test_a_failing_generator_leaves_the_client_untouched(
