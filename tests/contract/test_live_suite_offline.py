@@ -175,3 +175,17 @@ def test_every_ledger_entry_is_complete_and_has_a_check() -> None:
         assert entry["check"]["cost"] in {"free", "paid"}
         if entry["check"]["id"] == "route_exists":
             assert entry["check"]["probes"], entry["id"]
+
+
+def test_the_plugin_imports_the_recordings_checker_only_when_a_live_session_starts() -> None:
+    """The plugin is registered for every pytest run; the offline suite must not import the checker."""
+    heavy = ("runflow_klein_pipeline.recordings", "schemathesis")
+    probe = (
+        "import sys, tests.contract.live.plugin\n"
+        f"print(sorted(m for m in sys.modules if m.startswith({heavy})))"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", probe], cwd=REPO_ROOT, capture_output=True, text=True, timeout=60, check=True
+    )
+
+    assert completed.stdout.strip() == "[]"

@@ -18,16 +18,12 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
 from runflow_klein_pipeline.documents import load_json
 from runflow_klein_pipeline.layout import COMPOSED_SPEC, LIVE_SUITE
-from runflow_klein_pipeline.recordings.cassette import Interaction
-from runflow_klein_pipeline.recordings.check import check_interaction
-from runflow_klein_pipeline.recordings.check import load_spec as load_recording_spec
-from runflow_klein_pipeline.recordings.spec import RecordingSpec
 
 from tests.contract.live.budget import Budget, PlannedRun, describe, planned_runs
 from tests.contract.live.recording import recording
@@ -35,6 +31,9 @@ from tests.contract.live.recording import recording
 LIVE_DIR = LIVE_SUITE
 DEFAULT_BASE_URL = "https://api.runflow.io"
 KEY_ENV, BASE_URL_ENV = "RUNFLOW_API_KEY", "RUNFLOW_BASE_URL"
+
+if TYPE_CHECKING:
+    from runflow_klein_pipeline.recordings.spec import RecordingSpec
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -71,8 +70,12 @@ class LiveSession:
     runs: dict[str, Any] = field(default_factory=dict)  # per-model results, shared between tests
 
     def __post_init__(self) -> None:
+        # The checker (schemathesis, jsonschema) is imported only when a live session starts: this
+        # plugin is registered for every pytest run, and the offline suite must not pay for it.
+        from runflow_klein_pipeline.recordings.check import load_spec  # noqa: PLC0415
+
         self.spec = load_json(self.spec_path)
-        self.checker = load_recording_spec(self.spec_path)
+        self.checker = load_spec(self.spec_path)
         self.plans = planned_runs(self.spec)
 
     @property
@@ -88,6 +91,8 @@ class LiveSession:
 
     def violations(self, response: httpx.Response) -> list[str]:
         """Check one live exchange with the same checker as the recordings."""
+        from runflow_klein_pipeline.recordings.check import Interaction, check_interaction  # noqa: PLC0415
+
         request = response.request
         interaction = Interaction(
             cassette="live",
