@@ -1,7 +1,8 @@
 """Every default of the runtime in one place, so a reader can see (and a test can pin) the policy.
 
 The numbers follow the public Runflow docs where they say something, and openai-python's runtime where
-they do not (see ``/work/shared/reference/peers.md`` §4).
+they do not (openai-python's ``_constants.py`` and ``_base_client.py``: two retries, exponential backoff
+from 0.5 s capped at 8 s with jitter, ``Retry-After`` honoured up to a cap, a 5 s connect timeout).
 """
 
 from __future__ import annotations

@@ -227,8 +227,8 @@ _SCHEMA_CHANGES: dict[str, ChangeSeverities] = {
     "pattern-added": (B, I, "values not matching are rejected (request)"),
     "pattern-changed": (B, I, "values matching only the old pattern are rejected (request)"),
     "pattern-removed": (I, I, "any value of the type is accepted"),
-    # The generated client sends inline defaults itself (toolchain-notes §3.3 #6), so a changed
-    # default changes what regenerated clients send when callers omit the field.
+    # The generated client sends inline defaults itself (e.g. ``num_images: int | Unset = 1`` in the
+    # generated models), so a changed default changes what regenerated clients send when callers omit it.
     "default-changed": (W, I, "regenerated clients send a different value when callers omit it"),
     "description-changed": (I, I, "documentation only"),
     "example-changed": (I, I, "documentation only"),

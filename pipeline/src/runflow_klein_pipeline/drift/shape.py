@@ -2,7 +2,7 @@
 
 ``shape_of`` follows ``$ref`` chains, folds the three nullability forms (``nullable: true``,
 ``type: [X, "null"]``, ``anyOf``/``oneOf`` with a null branch) into one flag and merges ``allOf``.
-The generator emits the same code for all three nullability forms (toolchain-notes §3.2), so
+openapi-python-client 0.29.1 emits the same code for all three nullability forms, so
 comparing shapes makes a change of form alone invisible, as it should be.
 """
 

@@ -35,7 +35,7 @@ from runflow_klein_pipeline.layout import CASSETTES_DIR
 API = "https://api.runflow.io"
 JSON_HEADERS = {"Content-Type": ["application/json"]}
 
-# ---- Documentation pages (see shared/reference/runflow-api.md for the abbreviations) ----
+# ---- Documentation pages (each listed in openapi/sources.yaml) ----
 M_4B = "https://docs.runflow.io/models/black-forest-labs/flux-2-klein-4b"
 M_4BE = "https://docs.runflow.io/models/black-forest-labs/flux-2-klein-4b/edit"
 M_9B = "https://docs.runflow.io/models/black-forest-labs/flux-2-klein-9b"
