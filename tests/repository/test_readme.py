@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import shutil
+import subprocess
+from pathlib import Path
 
 import nox
 from runflow_klein_pipeline.layout import REPO_ROOT
@@ -50,3 +53,37 @@ def test_every_session_the_readme_lists_exists_and_vice_versa() -> None:
     listed = set(re.findall(r"^\| `([a-z]+)` \|", table, flags=re.MULTILINE))
 
     assert listed == noxfile_sessions()
+
+
+def layout_table() -> list[str]:
+    """The first cells of the path/owner/what table in "How the pieces fit"."""
+    section = README.split("## How the pieces fit", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"^\| (.+?) \| .+? \| .+? \|$", section, flags=re.MULTILINE)[1:]  # [0] is the header
+
+
+def test_every_path_in_the_layout_table_exists() -> None:
+    # A bare name after a listed path is its sibling (`openapi/openapi.public.json`, `openapi.lock.json`).
+    resolved = []
+    for cell in layout_table():
+        names = re.findall(r"`([^`]+)`", cell)
+        parent = Path(names[0]).parent
+        resolved += [names[0], *(name if "/" in name else str(parent / name) for name in names[1:])]
+    missing = [path for path in resolved if "<" not in path and not (REPO_ROOT / path).exists()]
+
+    assert len(resolved) > 10, "the layout table was not found or not parsed"
+    assert missing == []
+
+
+def test_every_top_level_folder_has_an_owner_in_the_layout_table() -> None:
+    """A newcomer should be able to tell from the README which folder owns what."""
+    git = shutil.which("git")
+    assert git is not None
+    tracked = subprocess.run(
+        [git, "ls-files"], cwd=REPO_ROOT, capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    folders = {path.split("/", 1)[0] for path in tracked if "/" in path}
+    named = {
+        path.strip("/").split("/", 1)[0] for cell in layout_table() for path in re.findall(r"`([^`]+)`", cell)
+    }
+
+    assert folders - named == set()
