@@ -39,12 +39,14 @@ from runflow_klein_pipeline.layout import (
     LIVE_SUITE,
     REPO_ROOT,
     REPORTS_DIR,
+    SURFACE_OVERLAY,
     UPSTREAM_LOCK,
     UPSTREAM_SPEC,
 )
 from runflow_klein_pipeline.recordings import check as check_recordings
 from runflow_klein_pipeline.spec import compose as compose_spec
 from runflow_klein_pipeline.spec import fetch as fetch_spec
+from runflow_klein_pipeline.spec.surface import load_overlay
 
 EXIT_CLEAN, EXIT_BREAKING, EXIT_ERROR = 0, 1, 2
 DEFAULT_REPORTS = REPORTS_DIR / "nightly"
@@ -118,7 +120,8 @@ def stage_compose(result: Nightly, head: Json, scratch: Path) -> Path | None:
     """Compose the fetched spec; disagreements are findings, upstream's side is kept to go on."""
     try:
         definitions, contracts = compose_spec.load_contracts(CONTRACTS_DIR)
-        composition = compose_spec.compose(head, definitions, contracts, prefer=None)
+        overlay = load_overlay(SURFACE_OVERLAY)
+        composition = compose_spec.compose(head, definitions, contracts, overlay=overlay, prefer=None)
         if composition.disagreements:
             result.add(
                 [
@@ -126,7 +129,9 @@ def stage_compose(result: Nightly, head: Json, scratch: Path) -> Path | None:
                     for problem in composition.disagreements
                 ]
             )
-            composition = compose_spec.compose(head, definitions, contracts, prefer="upstream")
+            composition = compose_spec.compose(
+                head, definitions, contracts, overlay=overlay, prefer="upstream"
+            )
     except SpecError as exc:
         result.add([Finding("reality-compose-failed", "", "openapi/contracts", str(exc).splitlines()[0])])
         result.stages.append(Stage("compose", "ok", "the fetched spec cannot be composed (finding)"))

@@ -24,9 +24,10 @@ import griffe
 from runflow_klein_pipeline.documents import Json, SpecError, dump_json
 from runflow_klein_pipeline.drift.findings import Finding
 from runflow_klein_pipeline.drift.spec_diff import operations
-from runflow_klein_pipeline.layout import CONTRACTS_DIR
+from runflow_klein_pipeline.layout import CONTRACTS_DIR, SURFACE_OVERLAY
 from runflow_klein_pipeline.spec import compose as compose_spec
 from runflow_klein_pipeline.spec import regenerate
+from runflow_klein_pipeline.spec.surface import load_overlay
 
 GENERATOR_OUTPUT_LINES = 8
 POSITIONAL_KINDS = frozenset({"positional-only", "positional or keyword"})
@@ -310,7 +311,9 @@ def typed_spec(doc: Json) -> Json:
     if is_typed(doc):
         return doc
     definitions, contracts = compose_spec.load_contracts(CONTRACTS_DIR)
-    result = compose_spec.compose(doc, definitions, contracts, prefer=None)
+    result = compose_spec.compose(
+        doc, definitions, contracts, overlay=load_overlay(SURFACE_OVERLAY), prefer=None
+    )
     if result.disagreements:
         raise SpecError(
             f"composing with the contracts fails ({len(result.disagreements)} disagreement(s)), as "

@@ -33,7 +33,8 @@ from runflow_klein_pipeline.documents import (
     sha256_bytes,
     validate_openapi,
 )
-from runflow_klein_pipeline.layout import COMPOSED_SPEC, CONTRACTS_DIR, UPSTREAM_SPEC
+from runflow_klein_pipeline.layout import COMPOSED_SPEC, CONTRACTS_DIR, SURFACE_OVERLAY, UPSTREAM_SPEC
+from runflow_klein_pipeline.spec.surface import UPSTREAM_OPERATION_ID, load_overlay, own_surface
 
 SHARED_CONTRACT = "_shared.json"
 SCHEMA_REF = "#/components/schemas/"
@@ -428,17 +429,23 @@ def upstream_model_schemas(doc: Json, operation: Json) -> tuple[Any, Any]:
 class Composition:
     spec: Json
     disagreements: list[str]
+    # Client-surface table entries that named nothing in this upstream document.
+    unmatched_surface: tuple[str, ...] = ()
 
 
 def compose(
-    upstream: Json, definitions: Json, contracts: list[Contract], *, prefer: str | None
+    upstream: Json, definitions: Json, contracts: list[Contract], *, overlay: Any, prefer: str | None
 ) -> Composition:
     """Build the composed document (pure: no I/O).
 
-    Where upstream already defines a per-model operation, the contract-typed operation replaces it if
-    they agree (upstream's bare ``input`` object is not a disagreement). On disagreement, ``prefer``
-    picks the side; without it the disagreements are returned and the spec must not be written.
+    Upstream is first given the project's client surface (``overlay``, see :mod:`surface`), so
+    everything below, and every consumer of the composed document, sees the project's names. Where
+    upstream already defines a per-model operation, the contract-typed operation replaces it if they
+    agree (upstream's bare ``input`` object is not a disagreement). On disagreement, ``prefer`` picks
+    the side; without it the disagreements are returned and the spec must not be written.
     """
+    surface = own_surface(upstream, overlay, where=SURFACE_OVERLAY.name)
+    upstream = surface.doc
     composed = copy.deepcopy(upstream)
     generic = find_generic_dispatch(upstream)
     schemas: dict[str, Json] = _rewrite_refs(definitions)
@@ -461,18 +468,24 @@ def compose(
                 + compare_schemas(contract_doc, klein.output, upstream, upstream_output, "output")
             ]
             disagreements += problems
+            # Either side's schemas, but always the contract's name: the client surface is ours.
+            names = {
+                "operationId": klein.operation["operationId"],
+                "tags": klein.operation["tags"],
+                UPSTREAM_OPERATION_ID: existing.get(UPSTREAM_OPERATION_ID, existing.get("operationId")),
+            }
             if problems and prefer == "upstream":
-                chosen = {**copy.deepcopy(existing), "x-contract-check": problems}
+                chosen = {**copy.deepcopy(existing), **names, "x-contract-check": problems}
             else:
                 chosen = {
                     **klein.operation,
+                    **names,
                     "x-contract-check": problems or "agrees with the upstream operation",
-                    "x-upstream-operation-id": existing.get("operationId"),
                 }
             paths[klein.path] = {**paths[klein.path], "post": chosen}
 
     if disagreements and prefer is None:
-        return Composition(composed, disagreements)
+        return Composition(composed, disagreements, surface.unmatched)
 
     components = composed.setdefault("components", {})
     clashes = sorted(set(components.get("schemas", {})) & set(schemas))
@@ -487,14 +500,15 @@ def compose(
     )
     if uses_legacy and LEGACY_TAG["name"] not in {t.get("name") for t in composed.get("tags", [])}:
         composed.setdefault("tags", []).append(dict(LEGACY_TAG))
-    return Composition(composed, disagreements)
+    return Composition(composed, disagreements, surface.unmatched)
 
 
-def composed_info(upstream_bytes: bytes, contracts_dir: Path) -> Json:
+def composed_info(upstream_bytes: bytes, contracts_dir: Path, overlay_path: Path) -> Json:
     """Provenance of the composed document: hashes of every input, no timestamps."""
     return {
         "tool": "scripts/compose_spec.py",
         "upstream_sha256": sha256_bytes(upstream_bytes),
+        "surface_overlay_sha256": sha256_bytes(overlay_path.read_bytes()),
         "contracts": {p.name: sha256_bytes(p.read_bytes()) for p in sorted(contracts_dir.glob("*.json"))},
     }
 
@@ -514,6 +528,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", type=Path, default=COMPOSED_SPEC, help="composed spec to write (default: %(default)s)"
     )
     parser.add_argument(
+        "--surface",
+        type=Path,
+        default=SURFACE_OVERLAY,
+        help="the client-surface overlay (default: %(default)s)",
+    )
+    parser.add_argument(
         "--prefer",
         choices=("upstream", "contract"),
         help="when upstream already defines a per-model operation that disagrees with its contract, keep "
@@ -523,7 +543,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def compose_file(upstream_path: Path, contracts_dir: Path, *, prefer: str | None) -> bytes:
+def compose_file(
+    upstream_path: Path, contracts_dir: Path, *, prefer: str | None, overlay_path: Path = SURFACE_OVERLAY
+) -> bytes:
     """The composed document for these inputs, validated and serialised; SpecError on any problem.
 
     Disagreements are printed (one per line on stderr) whatever ``prefer`` says; without it they fail.
@@ -532,16 +554,21 @@ def compose_file(upstream_path: Path, contracts_dir: Path, *, prefer: str | None
     upstream = load_json(upstream_path)
     validate_openapi(upstream, what=str(upstream_path))
     definitions, contracts = load_contracts(contracts_dir)
-    result = compose(upstream, definitions, contracts, prefer=prefer)
+    result = compose(upstream, definitions, contracts, overlay=load_overlay(overlay_path), prefer=prefer)
     for problem in result.disagreements:
         print(f"disagreement: {problem}", file=sys.stderr)
+    for target in result.unmatched_surface:
+        print(
+            f"warning: {overlay_path.name}: {target} matches nothing (a derived name is used)",
+            file=sys.stderr,
+        )
     if result.disagreements and prefer is None:
         raise SpecError(
             f"{len(result.disagreements)} disagreement(s) between upstream per-model operations and "
             "the contracts; fix the contract or rerun with --prefer upstream|contract (nothing written)"
         )
     spec = result.spec
-    spec.setdefault("info", {})["x-composed"] = composed_info(upstream_bytes, contracts_dir)
+    spec.setdefault("info", {})["x-composed"] = composed_info(upstream_bytes, contracts_dir, overlay_path)
     validate_openapi(spec, what="the composed spec")
     return dump_json(spec)
 
@@ -553,7 +580,7 @@ def klein_operation_count(data: bytes) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    data = compose_file(args.upstream, args.contracts, prefer=args.prefer)
+    data = compose_file(args.upstream, args.contracts, prefer=args.prefer, overlay_path=args.surface)
     changed = not args.out.is_file() or args.out.read_bytes() != data
     if changed:
         atomic_write(args.out, data)

@@ -17,8 +17,9 @@ from typing import Any
 
 import pytest
 from runflow_klein_pipeline.documents import Json, dump_json, load_json, resolve_pointer, validate_openapi
-from runflow_klein_pipeline.layout import COMPOSED_SPEC, CONTRACTS_DIR, UPSTREAM_SPEC
+from runflow_klein_pipeline.layout import COMPOSED_SPEC, CONTRACTS_DIR, SURFACE_OVERLAY, UPSTREAM_SPEC
 from runflow_klein_pipeline.spec import compose as compose_spec
+from runflow_klein_pipeline.spec.surface import load_overlay
 
 from .support import ScriptResult, run_script
 
@@ -27,6 +28,7 @@ KLEIN_4B_LEGACY = "/v1/run/black-forest-labs/flux-2-klein-4b"
 UPSTREAM_OP_ID = "upstream_flux_2_klein_4b"
 SENTINEL = b"previous composed spec\n"
 FIX = "run `nox -s regenerate` (it composes first) and commit the result"
+OVERLAY = load_overlay(SURFACE_OVERLAY)
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +67,7 @@ def composed_doc() -> Json:
 
 def compose(upstream: Json, contracts: tuple[Json, list[compose_spec.Contract]]) -> Json:
     definitions, models = contracts
-    result = compose_spec.compose(upstream, definitions, models, prefer=None)
+    result = compose_spec.compose(upstream, definitions, models, overlay=OVERLAY, prefer=None)
     assert result.disagreements == []
     return result.spec
 
@@ -303,21 +305,15 @@ def test_disagreeing_upstream_operation_fails_and_writes_nothing(
     assert out.read_bytes() == SENTINEL
 
 
-@pytest.mark.parametrize(
-    "side",
-    [
-        pytest.param(("upstream", UPSTREAM_OP_ID), id="upstream"),
-        pytest.param(("contract", "create_flux_2_klein_4b_run"), id="contract"),
-    ],
-)
+@pytest.mark.parametrize("prefer", ["upstream", "contract"])
 def test_prefer_picks_a_side_and_records_the_disagreements(
     upstream: Json,
     composed_doc: Json,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
-    side: tuple[str, str],
+    prefer: str,
 ) -> None:
-    prefer, operation_id = side
+    """Either side's schemas, but the contract's name: the client surface never takes upstream's."""
     upstream["paths"][KLEIN_4B_RUN] = {"post": conflicting_4b_operation(composed_doc)}
 
     result, out = run_compose(tmp_path, capsys, upstream, "--prefer", prefer)
@@ -325,7 +321,8 @@ def test_prefer_picks_a_side_and_records_the_disagreements(
     assert result.code == 0, result.stderr
     assert result.stderr.count("disagreement: ") == 2
     operation = json.loads(out.read_bytes())["paths"][KLEIN_4B_RUN]["post"]
-    assert operation["operationId"] == operation_id
+    assert operation["operationId"] == "create_flux_2_klein_4b_run"
+    assert operation["x-upstream-operation-id"] == UPSTREAM_OP_ID
     assert isinstance(operation["x-contract-check"], list)
     assert len(operation["x-contract-check"]) == 2
 
@@ -339,7 +336,7 @@ def test_legacy_upstream_operation_is_compared_with_its_flat_body(
     upstream["paths"][KLEIN_4B_LEGACY] = {"post": operation}
     definitions, models = contracts
 
-    result = compose_spec.compose(upstream, definitions, models, prefer=None)
+    result = compose_spec.compose(upstream, definitions, models, overlay=OVERLAY, prefer=None)
 
     assert f"POST {KLEIN_4B_LEGACY} input.prompt: type is 'integer' upstream, 'string' in the contract" in (
         result.disagreements
