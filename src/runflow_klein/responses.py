@@ -95,8 +95,9 @@ def excerpt(text: str) -> str:
 
 
 def _envelope(body: object) -> tuple[str | None, str | None, list[Mapping[str, Any]]]:
-    """(code, message, errors) from the documented flat envelope, or the nested/proxy shapes the JS SDK
-    also accepts (``{error: {code, message}}``, ``{error: "text"}``)."""
+    """(code, message, errors) from the documented flat envelope, the nested/proxy shapes the JS SDK
+    also accepts (``{error: {code, message}}``, ``{error: "text"}``), or a FastAPI default body
+    (``{detail: "text"}``, or for a 422 ``{detail: [{loc, msg, type}]}``, the field errors)."""
     if not isinstance(body, Mapping):
         return None, None, []
     nested = body.get("error")
@@ -108,6 +109,8 @@ def _envelope(body: object) -> tuple[str | None, str | None, list[Mapping[str, A
     if message is None and isinstance(body.get("detail"), str):
         message = body["detail"]
     errors = body.get("errors")
+    if not isinstance(errors, list) and isinstance(body.get("detail"), list):
+        errors = body["detail"]
     items = [item for item in errors if isinstance(item, Mapping)] if isinstance(errors, list) else []
     return (
         code if isinstance(code, str) else None,

@@ -8,6 +8,9 @@ clients, CLIs and benchmarks can run without network access or credits::
     with running(EmulatorConfig(run_seconds=0.2, api_key="rf_live_test")) as base_url:
         ...  # point a client at base_url
 
+``EmulatorConfig(spec_path=...)`` serves another composed spec (one composed from a different
+upstream document) instead of the packaged one.
+
 Behaviour, all derived from the spec where the spec says something:
 
 * **Auth**: ``Authorization: Bearer <token>``; ``api_key=None`` accepts any non-empty token.
@@ -15,7 +18,9 @@ Behaviour, all derived from the spec where the spec says something:
 * **Validation**: path/query parameters and JSON bodies are checked against the operation's
   schemas (formats included); violations → 422 with ``errors[]`` items ``{loc, msg, type}``.
   Undocumented paths → 404, undocumented methods → 405 with ``Allow``; all JSON errors.
-* **Runs**: the four typed klein routes answer 200 with the run ``queued`` (a generic
+* **Success statuses**: every success is answered with the first 2xx its operation documents (200
+  for a dispatch in the committed spec, which lists 200, 201 and 202; 201 for the creates).
+* **Runs**: the four typed klein routes answer with the run ``queued`` (a generic
   ``/v1/models/{owner}/{slug}/runs`` request for a klein model is the same URL and gets the typed
   route, since literal paths win; other models are 404 ``MODEL_NOT_FOUND``). The run turns
   ``running`` after a fifth of ``run_seconds`` and terminal at ``run_seconds``. ``fail_rate`` of

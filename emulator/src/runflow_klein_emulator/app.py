@@ -77,7 +77,7 @@ class Emulator:
 
     def __init__(self, config: EmulatorConfig) -> None:
         self.config = config
-        self.operations = load_operations(load_spec())
+        self.operations = load_operations(load_spec(config.spec_path))
         self.signer = UrlSigner()
         self.runs = RunStore(config, self.signer)
         self.assets = AssetStore(self.signer)
@@ -235,7 +235,7 @@ class Emulator:
         )
         if run.callback_url:
             self._spawn(self._deliver_on_completion(run))
-        return JSONResponse(self.runs.to_json(run, as_dispatched=True))
+        return JSONResponse(self.runs.to_json(run, as_dispatched=True), op.success_status)
 
     async def create_model_run(self, request: Request, op: Operation, valid: ValidRequest) -> Response:
         """The generic dispatch route only ever sees other models.
@@ -269,12 +269,13 @@ class Emulator:
                 "has_nsfw_concepts": [False] * run.plan.count,
                 "prompt": valid.body["prompt"],
                 "timings": run.timing,
-            }
+            },
+            op.success_status,
         )
 
     async def get_run(self, request: Request, op: Operation, valid: ValidRequest) -> Response:
         run = self.runs.get(valid.path["id"])
-        return _run_not_found() if run is None else JSONResponse(self.runs.to_json(run))
+        return _run_not_found() if run is None else JSONResponse(self.runs.to_json(run), op.success_status)
 
     async def search_runs(self, request: Request, op: Operation, valid: ValidRequest) -> Response:
         query = valid.query
@@ -285,7 +286,7 @@ class Emulator:
             pq=query.get("pq"),
             fields=query.get("fields"),
         )
-        return JSONResponse(page)
+        return JSONResponse(page, op.success_status)
 
     # ---- callbacks ----
 
@@ -293,7 +294,7 @@ class Emulator:
         run = self.runs.get(valid.path["run_id"])
         if run is None:
             return _run_not_found()
-        return JSONResponse([delivery.to_json() for delivery in run.deliveries])
+        return JSONResponse([delivery.to_json() for delivery in run.deliveries], op.success_status)
 
     async def redeliver_callback(self, request: Request, op: Operation, valid: ValidRequest) -> Response:
         """Build a fresh payload from the run's current state and deliver it in the background."""
@@ -313,7 +314,7 @@ class Emulator:
         )
         run.deliveries.append(delivery)
         self._spawn(self.callbacks.deliver(delivery))
-        return JSONResponse(delivery.to_json())
+        return JSONResponse(delivery.to_json(), op.success_status)
 
     async def create_callback_secret(self, request: Request, op: Operation, valid: ValidRequest) -> Response:
         """Create a signing secret and make it current: later callbacks carry its signature."""
@@ -332,7 +333,7 @@ class Emulator:
                 "created_at": now,
                 "updated_at": now,
             },
-            status_code=201,
+            op.success_status,
         )
 
     async def _deliver_on_completion(self, run: Run) -> None:
@@ -356,7 +357,7 @@ class Emulator:
         session = self.assets.create_upload(
             filename=valid.body["filename"], mime_type=valid.body["mime_type"], base_url=_base_url(request)
         )
-        return JSONResponse(session, status_code=201)
+        return JSONResponse(session, op.success_status)
 
     async def confirm_asset_upload(self, request: Request, op: Operation, valid: ValidRequest) -> Response:
         upload = self.assets.get_upload(valid.path["asset_upload_id"])
@@ -370,7 +371,7 @@ class Emulator:
             return error(422, "VALIDATION_ERROR", message, errors=detail)
         self.assets.confirm(upload, folder_id=(valid.body or {}).get("folder_id"))
         return JSONResponse(
-            self.assets.asset_json(upload, base_url=_base_url(request), embed_user=False), 201
+            self.assets.asset_json(upload, base_url=_base_url(request), embed_user=False), op.success_status
         )
 
     async def get_asset(self, request: Request, op: Operation, valid: ValidRequest) -> Response:
@@ -378,19 +379,24 @@ class Emulator:
         if upload is None:
             return error(404, "ASSET_NOT_FOUND", "Asset does not exist or belongs to another org.")
         embed = valid.query.get("embed") == "created_by_user"
-        return JSONResponse(self.assets.asset_json(upload, base_url=_base_url(request), embed_user=embed))
+        return JSONResponse(
+            self.assets.asset_json(upload, base_url=_base_url(request), embed_user=embed), op.success_status
+        )
 
     # ---- status and identity ----
 
     async def health(self, request: Request, op: Operation, valid: ValidRequest) -> Response:
-        return JSONResponse({"ok": True})
+        return JSONResponse({"ok": True}, op.success_status)
 
     async def readiness(self, request: Request, op: Operation, valid: ValidRequest) -> Response:
-        return JSONResponse({"status": "ready", "checks": {"database": "ok", "redis": "ok"}})
+        return JSONResponse(
+            {"status": "ready", "checks": {"database": "ok", "redis": "ok"}}, op.success_status
+        )
 
     async def principal(self, request: Request, op: Operation, valid: ValidRequest) -> Response:
         return JSONResponse(
-            {"id": USER_ID, "org_id": ORG_ID, "email": "emulator@example.invalid", "auth_type": "api_key"}
+            {"id": USER_ID, "org_id": ORG_ID, "email": "emulator@example.invalid", "auth_type": "api_key"},
+            op.success_status,
         )
 
     async def not_implemented(self, request: Request, op: Operation, valid: ValidRequest) -> Response:

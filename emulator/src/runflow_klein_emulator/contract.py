@@ -1,8 +1,9 @@
 """The composed spec's operations as the emulator serves them, and request validation.
 
 Every 401/422 the emulator sends is decided here from the spec (security requirements, parameter
-and request-body schemas, checked with jsonschema_rs including ``format``), so the emulator's
-errors follow the documented contract instead of hand-written rules and move with the spec.
+and request-body schemas, checked with jsonschema_rs including ``format``), and so is the status of
+every success, so the emulator's answers follow the documented contract instead of hand-written rules
+and move with the spec.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import jsonschema_rs
 
 _HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _INTEGER = re.compile(r"[+-]?\d+")
+_SUCCESS = re.compile(r"2\d\d")
 _MAX_ERRORS = 20
 _MAX_MESSAGE = 300
 
@@ -44,6 +46,8 @@ class Operation:
     pricing: Mapping[str, Any] | None
     input_properties: Mapping[str, Any]
     """The klein model's input properties (defaults, enums); empty for non-klein operations."""
+    success_status: int
+    """The status a success is answered with: the first 2xx the operation documents."""
 
 
 @dataclass(frozen=True)
@@ -93,9 +97,21 @@ def load_operations(spec: Mapping[str, Any]) -> list[Operation]:
                     input_properties=(
                         _input_properties(spec, body_schema) if klein_model and body_schema else {}
                     ),
+                    success_status=success_status(op.get("responses", {})),
                 )
             )
     return operations
+
+
+def success_status(responses: Mapping[str, Any]) -> int:
+    """The first 2xx status in ``responses``; 200 when none is listed (only a ``2XX`` range, or nothing).
+
+    Why the first: a spec that leaves the status open lists every candidate (the committed spec lists
+    200, 201 and 202 for a dispatch), and 200 is what it has always been answered with; a document
+    that settles it (a FastAPI backend's 201 for a create) is answered as it says.
+    """
+    documented = sorted(int(status) for status in responses if _SUCCESS.fullmatch(str(status)))
+    return documented[0] if documented else 200
 
 
 def validate_request(

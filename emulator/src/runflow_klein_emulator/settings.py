@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, fields
+from pathlib import Path
 from typing import Any, Literal, get_args
 
 FaultKind = Literal["status", "rate_limit", "html", "truncated_json", "hang", "drop"]
@@ -75,7 +76,8 @@ class EmulatorConfig:
     and the seeds of runs that did not ask for one reproducible (in dispatch order).
     ``callback_retry_delays`` are the pauses between delivery attempts, so a callback is tried
     ``len(callback_retry_delays) + 1`` times. ``faults`` are queued when the app is created, in
-    addition to those posted to ``/__emulator/faults`` later.
+    addition to those posted to ``/__emulator/faults`` later. ``spec_path`` serves another composed
+    spec than the packaged one (the operationIds must be the project's: compose gives them).
     """
 
     run_seconds: float = 2.0
@@ -86,6 +88,7 @@ class EmulatorConfig:
     callback_retry_delays: tuple[float, ...] = (1.0, 2.0)
     callback_timeout: float = 5.0
     faults: tuple[Fault, ...] = ()
+    spec_path: Path | None = None
 
     def __post_init__(self) -> None:
         if not 0 <= self.run_seconds < math.inf:

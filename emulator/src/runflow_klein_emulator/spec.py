@@ -3,7 +3,8 @@
 The spec is package data, ``runflow_klein_emulator/_spec/runflow-klein.openapi.json``: in a
 checkout that file is a symlink to ``openapi/runflow-klein.openapi.json`` (the composed spec's only
 owner), and a built wheel stores the file itself, so the emulator never needs to know the layout
-of the repository it came from.
+of the repository it came from. A test can serve another composed spec instead (one composed from
+a different upstream document): ``EmulatorConfig(spec_path=...)``.
 """
 
 from __future__ import annotations
@@ -11,18 +12,19 @@ from __future__ import annotations
 import json
 from functools import cache
 from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
 SPEC_NAME = "runflow-klein.openapi.json"
 
 
 @cache
-def load_spec() -> dict[str, Any]:
-    """Return the composed spec (cached: callers must treat it as read-only)."""
-    packaged = files("runflow_klein_emulator").joinpath("_spec", SPEC_NAME)
-    if not packaged.is_file():
-        raise FileNotFoundError(
-            f"the composed spec is missing from the package: runflow_klein_emulator/_spec/{SPEC_NAME}"
-        )
-    spec: dict[str, Any] = json.loads(packaged.read_bytes())
+def load_spec(path: Path | None = None) -> dict[str, Any]:
+    """Return the composed spec at ``path``, or the packaged one (cached per path: callers must treat it
+    as read-only)."""
+    source = files("runflow_klein_emulator").joinpath("_spec", SPEC_NAME) if path is None else path
+    if not source.is_file():
+        where = f"runflow_klein_emulator/_spec/{SPEC_NAME}" if path is None else str(path)
+        raise FileNotFoundError(f"the composed spec is missing: {where}")
+    spec: dict[str, Any] = json.loads(source.read_bytes())
     return spec

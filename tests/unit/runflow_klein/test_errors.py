@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
@@ -80,6 +80,16 @@ def test_validation_error_carries_the_field_errors() -> None:
     )
     assert isinstance(error, ValidationError)
     assert error.errors == errors
+
+
+def test_a_fastapi_default_422_body_gives_its_field_errors() -> None:
+    """FastAPI's own 422 (``HTTPValidationError``) puts the field errors under ``detail``."""
+    detail = [{"loc": ["body", "input", "prompt"], "msg": "Field required", "type": "missing"}]
+
+    error = raise_from(httpx.Response(422, json={"detail": detail}))
+
+    assert isinstance(error, ValidationError)
+    assert error.errors == detail
 
 
 def test_rate_limit_error_carries_retry_after() -> None:
@@ -175,14 +185,58 @@ def test_a_body_the_generated_model_cannot_parse_still_gives_a_view() -> None:
 
 
 def test_known_run_status_also_gives_the_typed_model() -> None:
-    from runflow_klein_client.models import Run  # noqa: PLC0415
+    from runflow_klein_client.models import NormalizedOutput, Run  # noqa: PLC0415
 
     body = {"id": RUN_ID, "status_code": "succeeded", "output": {"outputs": [{"url": "https://cdn/x.png"}]}}
     with mock_client(lambda request: httpx.Response(200, json=body)) as client:
         run = client.get_run(RUN_ID)
     assert isinstance(run.typed, Run)
+    assert isinstance(run.typed.output, NormalizedOutput)
+    assert [item.url for item in run.typed.output.outputs or []] == ["https://cdn/x.png"]
     assert run.succeeded
     assert [output.url for output in run.outputs] == ["https://cdn/x.png"]
+
+
+GOOD_ITEM = {"url": "https://cdn/good.png", "type": "image"}
+
+
+@pytest.mark.parametrize(
+    ("output", "usable"),
+    [
+        ({"outputs": {"0": GOOD_ITEM}}, []),  # not a list
+        ({"outputs": [{"type": "image"}, GOOD_ITEM]}, ["https://cdn/good.png"]),  # an item without url
+        ({"outputs": [GOOD_ITEM, {"url": 7}]}, ["https://cdn/good.png"]),  # a url that is not a string
+    ],
+)
+def test_a_malformed_output_gives_a_view_without_a_typed_model(output: object, usable: list[str]) -> None:
+    """The generated parser would hand back the raw dict as the typed output; the view does not pass it
+    on as a model that parsed, and keeps the items that have a usable URL."""
+    body = {"id": RUN_ID, "status_code": "succeeded", "output": output}
+    with mock_client(lambda request: httpx.Response(200, json=body)) as client:
+        run = client.get_run(RUN_ID)
+    assert run.typed is None
+    assert run.succeeded
+    assert [item.url for item in run.outputs] == usable
+    assert run.raw["output"] == output
+
+
+def test_waiting_ends_on_a_finished_run_whose_output_is_malformed() -> None:
+    bodies: Iterator[dict[str, object]] = iter(
+        [{"status_code": "running"}, {"status_code": "succeeded", "output": {"outputs": "x"}}]
+    )
+    sleeps: list[float] = []
+    with KleinClient(
+        api_key=API_KEY,
+        base_url="https://api.runflow.test",
+        transport=httpx.MockTransport(
+            lambda request: httpx.Response(200, json={"id": RUN_ID, **next(bodies)})
+        ),
+        sleep=sleeps.append,
+        clock=lambda: 1000.0 + sum(sleeps),
+    ) as client:
+        run = client.wait(RUN_ID)
+    assert (run.status, run.outputs, run.typed) == ("succeeded", (), None)
+    assert len(sleeps) == 2
 
 
 def test_success_status_with_an_html_body_is_a_response_validation_error() -> None:

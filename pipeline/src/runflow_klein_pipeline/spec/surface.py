@@ -18,6 +18,11 @@ This step runs before composition and turns any upstream document into the same 
    generator would name nested classes after them), so class names are unique whatever titles say.
 4. The three nullability forms (``nullable: true``, ``type: [X, "null"]``, ``oneOf`` with a null branch)
    become one (``anyOf: [X, {type: null}]``), and paths, methods and components are sorted.
+5. Security requirements are written once: the document's ``security`` is the one most operations have,
+   and an operation states its own only where it differs (``[]`` for a public one). FastAPI writes it on
+   every operation instead; the generator reads only an operation's own (its functions would then take
+   an ``AuthenticatedClient`` only, not the runtime's plain ``Client``) and the typed klein operations
+   compose derives inherit the document's.
 
 Upstream's own names stay in the document as ``x-upstream-operation-id``, ``x-upstream-tags``,
 ``x-upstream-name`` and ``x-upstream-title``, so drift can tell a rename from a change.
@@ -26,6 +31,7 @@ Upstream's own names stay in the document as ``x-upstream-operation-id``, ``x-up
 from __future__ import annotations
 
 import copy
+import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -85,6 +91,7 @@ def own_surface(upstream: Json, overlay: Any, *, where: str) -> Surface:
     applied = apply_overlay(upstream, overlay, where=where)
     doc = applied.doc
     _name_operations(doc)
+    _security_written_once(doc)
     claimed = _claimed_component_names(doc)
     schemas = doc.get("components", {}).get("schemas", {})
     names = {**derived_component_names([key for key in schemas if key not in claimed]), **claimed}
@@ -141,6 +148,25 @@ def _name_operations(doc: Json) -> None:
             operation[UPSTREAM_TAGS] = upstream_tags
         operation["operationId"] = name
         operation["tags"] = [tag]
+
+
+def _security_written_once(doc: Json) -> None:
+    """Make the document's ``security`` the most common requirement; operations keep only exceptions."""
+    inherited = doc.get("security", [])
+    effective = [(operation, operation.get("security", inherited)) for _, _, operation in operations(doc)]
+    texts = [json.dumps(requirement, sort_keys=True) for _, requirement in effective if requirement]
+    if not texts:
+        return  # nothing is secured: nothing to write once
+    # The most common requirement; among equally common ones the first in text order.
+    common_text = max(sorted(set(texts)), key=texts.count)
+    common = next(r for _, r in effective if r and json.dumps(r, sort_keys=True) == common_text)
+    for operation, requirement in effective:
+        if requirement == common:
+            operation.pop("security", None)
+        else:
+            operation["security"] = requirement
+    if inherited != common:
+        doc["security"] = common
 
 
 # ---------------------------------------------------------------- components

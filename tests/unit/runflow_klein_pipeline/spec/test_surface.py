@@ -8,6 +8,7 @@ composed spec (and so of the generated client) can see.
 from __future__ import annotations
 
 import json
+import random
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -214,6 +215,25 @@ def test_a_name_given_twice_is_refused() -> None:
 
     with pytest.raises(SpecError, match="operation name 'get_thing' is given to both"):
         own_surface(vendored(), overlay, where="t")
+
+
+# ---------------------------------------------------------------- security
+
+
+def test_security_is_written_once_and_exceptions_stay_on_their_operations() -> None:
+    """FastAPI states the requirement on every operation and none on the document; the generator reads
+    only an operation's own, and compose's typed operations inherit the document's."""
+    doc = upstream_mutations.security_per_operation(vendored(), random.Random(0))  # noqa: S311
+    doc["paths"]["/v1/auth/me"]["get"]["security"] = [{"ApiKeyHeader": []}]
+    assert "security" not in doc
+
+    owned = own_surface(doc, OVERLAY, where="t").doc
+
+    by_path = {(method, path): operation for method, path, operation in operations(owned)}
+    assert owned["security"] == [{"HTTPBearer": []}]
+    assert "security" not in by_path[("get", "/v1/runs/{id}")]
+    assert by_path[("get", "/v1/health")]["security"] == []
+    assert by_path[("get", "/v1/auth/me")]["security"] == [{"ApiKeyHeader": []}]
 
 
 # ---------------------------------------------------------------- nullability

@@ -1,8 +1,9 @@
 """Rewrite an upstream document the ways a publisher may without changing what the API does.
 
 Each function changes one thing upstream is free to choose (operationIds, component keys, titles,
-the order of paths and components, the form nullability is written in) and leaves the API itself
-alone, so composing the result must give the same client surface as composing the original.
+the order of paths and components, the form nullability is written in, where security requirements
+are written) and leaves the API itself alone, so composing the result must give the same client
+surface as composing the original.
 """
 
 from __future__ import annotations
@@ -113,10 +114,32 @@ def switch_nullable_forms(doc: Json, rng: random.Random) -> Json:
     return visit(doc)  # type: ignore[no-any-return]
 
 
+def security_per_operation(doc: Json, rng: random.Random) -> Json:
+    """FastAPI's way: no document-level ``security``, each secured operation states it, public ones say
+    nothing (or, chosen per operation, ``security: []``)."""
+    doc = copy.deepcopy(doc)
+    inherited = doc.pop("security", [])
+    for _, _, operation in operations(doc):
+        requirement = operation.get("security", inherited)
+        if requirement:
+            operation["security"] = copy.deepcopy(requirement)
+        elif rng.random() < 0.5:
+            operation.pop("security", None)
+    return doc
+
+
 def everything(doc: Json, seed: int) -> Json:
     """All of the above, reproducibly from ``seed``."""
     rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
-    for change in (rename_operation_ids, rename_components, retitle, reorder, switch_nullable_forms):
+    changes = (
+        rename_operation_ids,
+        rename_components,
+        retitle,
+        reorder,
+        switch_nullable_forms,
+        security_per_operation,
+    )
+    for change in changes:
         doc = change(doc, rng)
     return doc
 
