@@ -1,8 +1,9 @@
 """A lenient view of a run, built from the raw JSON so that new values never break a caller.
 
-The generated models raise on a status they do not know (``"paused"``) or an output ``type`` outside the
-enum (``"mask"``). Runflow adds values over time, so the view keeps every field as plain data and offers the
-strict generated model only as ``typed``, when it parsed.
+Runflow adds values over time. The generated models keep a status they do not know (``"paused"``) or an
+output ``type`` outside the enum (``"mask"``) as a plain string, but a body of the wrong shape (an output
+whose ``outputs`` is not a list, an id that is not a UUID) leaves them holding raw data or failing. So the
+view keeps every field as plain data and offers the generated model only as ``typed``, when it parsed.
 """
 
 from __future__ import annotations

@@ -149,6 +149,27 @@ def json_object(response: httpx.Response) -> dict[str, Any]:
     )
 
 
+def parsed_run(model: object, typed_type: type) -> object | None:
+    """``model`` if it is a ``typed_type`` whose output really parsed, else None.
+
+    A generated parser hands back a nullable value that fits none of its types as it came, cast to the
+    declared type: a run whose ``output.outputs`` is not a list, or has an item without ``url``, parses
+    into a model whose ``output`` is the raw dict, where ``output.outputs`` would raise; and it never
+    checks a string's type, so ``url: 7`` stays an int. The view promises a ``typed`` model that parsed,
+    so such a run has none; its lenient ``outputs`` (the items with a usable URL) and ``raw`` still say
+    what came, and waiting goes on as for any run.
+    """
+    if not isinstance(model, typed_type):
+        return None
+    output = getattr(model, "output", None)
+    items = getattr(output, "outputs", None)
+    if isinstance(output, Mapping) or (
+        isinstance(items, list) and not all(isinstance(getattr(item, "url", None), str) for item in items)
+    ):
+        return None
+    return model
+
+
 def run_view(result: ApiResult, typed_type: type) -> RunView:
     """A :class:`RunView` of a run response (raw JSON), with the generated model attached if it parsed."""
     body = json_object(result.response)
@@ -159,7 +180,7 @@ def run_view(result: ApiResult, typed_type: type) -> RunView:
             request_id=request_id_of(result.response, body),
             body=body,
         )
-    typed = result.parsed if isinstance(result.parsed, typed_type) else None
+    typed = parsed_run(result.parsed, typed_type)
     return RunView.from_json(body, typed=typed, request_id=request_id_of(result.response, body))
 
 
@@ -218,7 +239,7 @@ def find_by_client_ref(
             and item.get("client_ref") == client_ref
             and isinstance(item.get("id"), str)
         ):
-            typed = typed_items[index] if len(typed_items) == len(items) else None
+            typed = parsed_run(typed_items[index], Run) if len(typed_items) == len(items) else None
             return RunView.from_json(item, typed=typed, request_id=request_id_of(result.response))
     return None
 

@@ -20,7 +20,7 @@ from runflow_klein_pipeline.recordings.check import RecordingSpec, check_paths, 
 from tests.contract.support.client import call, make_client
 from tests.contract.support.recordings import committed_interactions
 
-SUCCEEDED = next(i for i in committed_interactions() if i.cassette == "get_run.yaml" and i.index == 2)
+SUCCEEDED = next(i for i in committed_interactions() if i.cassette == "get_run.yaml" and i.index == 3)
 RUN_ID = SUCCEEDED.path.rsplit("/", 1)[1]
 BROKEN_RUN_ID = "0196a4f2-8c1e-7b3a-9d2e-5f6a7b8c9d99"
 

@@ -33,6 +33,7 @@ DEFAULT_BASE_URL = "https://api.runflow.io"
 KEY_ENV, BASE_URL_ENV = "RUNFLOW_API_KEY", "RUNFLOW_BASE_URL"
 
 if TYPE_CHECKING:
+    from runflow_klein_pipeline.recordings.runs import KnownRuns
     from runflow_klein_pipeline.recordings.spec import RecordingSpec
 
 
@@ -64,6 +65,8 @@ class LiveSession:
     examples: int
     spec: dict[str, Any] = field(init=False)
     checker: RecordingSpec = field(init=False)
+    # Runs dispatched in this session: a later GET of one is checked against its model's output schema.
+    known_runs: KnownRuns = field(init=False)
     plans: list[PlannedRun] = field(init=False)
     ledger: list[dict[str, str]] = field(default_factory=list)
     outcomes: list[dict[str, str]] = field(default_factory=list)
@@ -73,9 +76,11 @@ class LiveSession:
         # The checker (schemathesis, jsonschema) is imported only when a live session starts: this
         # plugin is registered for every pytest run, and the offline suite must not pay for it.
         from runflow_klein_pipeline.recordings.check import load_spec  # noqa: PLC0415
+        from runflow_klein_pipeline.recordings.runs import KnownRuns  # noqa: PLC0415
 
         self.spec = load_json(self.spec_path)
         self.checker = load_spec(self.spec_path)
+        self.known_runs = KnownRuns()
         self.plans = planned_runs(self.spec)
 
     @property
@@ -106,7 +111,8 @@ class LiveSession:
             response_body=response.content,
         )
         # Live answers carry signed URLs by design; the recorder redacts them before anything is written.
-        return [v.format() for v in check_interaction(self.checker, interaction) if v.check != "secret"]
+        violations = check_interaction(self.checker, interaction, self.known_runs)
+        return [v.format() for v in violations if v.check != "secret"]
 
     def observe(self, entry_id: str, reading: str) -> None:
         self.ledger.append({"id": entry_id, "reading": reading})

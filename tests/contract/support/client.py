@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 from runflow_klein_client import AuthenticatedClient
@@ -41,15 +41,36 @@ def request_model(operation: Operation) -> Any:
     return hints.get("body")
 
 
-def documented_schema_name(spec: RecordingSpec, operation: Operation, status: int) -> str:
-    """Name of the component schema documented for ``status`` (the generated class has the same name,
-    give or take capitalisation: ``Flux2Klein4bRun`` becomes ``Flux2Klein4BRun``)."""
+@dataclass(frozen=True)
+class DocumentedBody:
+    """The component schema documented for a response (the generated class has the same name, give or
+    take capitalisation: ``Flux2Klein4bRun`` becomes ``Flux2Klein4BRun``), or for its items."""
+
+    schema: str
+    is_list: bool
+
+    def matches(self, parsed: Any) -> bool:
+        """``parsed`` is an instance of the documented class, or a list of them for an array body."""
+        if isinstance(parsed, list) != self.is_list:
+            return False
+        items = parsed if isinstance(parsed, list) else [parsed]
+        return all(type(item).__name__.lower() == self.schema.lower() for item in items)
+
+
+def documented_body(spec: RecordingSpec, operation: Operation, status: int) -> DocumentedBody:
     response = operation.definition["responses"][str(status)]
     if "$ref" in response:
         response = spec.doc["components"]["responses"][response["$ref"].rsplit("/", 1)[1]]
-    ref = str(response["content"]["application/json"]["schema"]["$ref"])
+    schema = response["content"]["application/json"]["schema"]
+    is_list = schema.get("type") == "array"
+    ref = str((schema["items"] if is_list else schema)["$ref"])
     assert ref.startswith(_SCHEMA_REF), ref
-    return ref.removeprefix(_SCHEMA_REF)
+    return DocumentedBody(ref.removeprefix(_SCHEMA_REF), is_list)
+
+
+def to_json(parsed: Any) -> Any:
+    """A generated model (or a list of them) as JSON data."""
+    return [item.to_dict() for item in parsed] if isinstance(parsed, list) else parsed.to_dict()
 
 
 @dataclass
@@ -88,8 +109,10 @@ def call(
     path_parameters: Mapping[str, str],
     body: Any,
     headers: Mapping[str, str] | None = None,
+    query: Mapping[str, str] | None = None,
 ) -> Response[Any]:
-    """Call ``sync_detailed`` with path parameters converted to their annotated types (UUID, str)."""
+    """Call ``sync_detailed`` with path and query parameters converted to their annotated types (UUID,
+    int, bool, str)."""
     function: Callable[..., Response[Any]] = operation_module(operation).sync_detailed
     hints = typing.get_type_hints(function)
     positional = []
@@ -98,12 +121,29 @@ def call(
             value = path_parameters[name]
             positional.append(uuid.UUID(value) if hints.get(name) is uuid.UUID else value)
     keywords: dict[str, Any] = {"client": client}
+    for name, value in (query or {}).items():
+        keywords[name] = _query_value(hints[name], value)
     if body is not None:
         keywords["body"] = request_model(operation).from_dict(body)
     organization = (headers or {}).get("X-Organization-Id")
     if organization is not None:
         keywords["x_organization_id"] = organization
     return function(*positional, **keywords)
+
+
+def _query_value(hint: Any, raw: str) -> Any:
+    """A query string value as the operation's parameter type (``int | None | Unset`` takes an int)."""
+    types = typing.get_args(hint) or (hint,)
+    if bool in types:
+        return raw == "true"
+    if int in types:
+        return int(raw)
+    return raw
+
+
+def query_parameters(uri: str) -> dict[str, str]:
+    """The query parameters of a recorded URL."""
+    return dict(parse_qsl(urlsplit(uri).query))
 
 
 def normalise(value: Any) -> Any:

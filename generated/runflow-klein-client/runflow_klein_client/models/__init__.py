@@ -10,7 +10,6 @@ from .callback_delivery_attempt import CallbackDeliveryAttempt
 from .callback_event import CallbackEvent
 from .callback_payload import CallbackPayload
 from .callback_payload_metadata_type_0 import CallbackPayloadMetadataType0
-from .callback_payload_output_type_0 import CallbackPayloadOutputType0
 from .callback_payload_status import CallbackPayloadStatus
 from .callback_secret_create import CallbackSecretCreate
 from .callback_secret_created import CallbackSecretCreated
@@ -86,6 +85,8 @@ from .klein_output_item_type import KleinOutputItemType
 from .node_run import NodeRun
 from .node_run_input_type_0 import NodeRunInputType0
 from .node_run_output_type_0 import NodeRunOutputType0
+from .normalized_output import NormalizedOutput
+from .normalized_output_timing_type_0 import NormalizedOutputTimingType0
 from .principal import Principal
 from .readiness_status import ReadinessStatus
 from .run import Run
@@ -97,7 +98,6 @@ from .run_links_type_0 import RunLinksType0
 from .run_log import RunLog
 from .run_log_meta_type_0 import RunLogMetaType0
 from .run_metadata_type_0 import RunMetadataType0
-from .run_output_type_0 import RunOutputType0
 from .run_page import RunPage
 from .run_status import RunStatus
 
@@ -112,7 +112,6 @@ __all__ = (
     "CallbackEvent",
     "CallbackPayload",
     "CallbackPayloadMetadataType0",
-    "CallbackPayloadOutputType0",
     "CallbackPayloadStatus",
     "CallbackSecretCreate",
     "CallbackSecretCreated",
@@ -188,6 +187,8 @@ __all__ = (
     "NodeRun",
     "NodeRunInputType0",
     "NodeRunOutputType0",
+    "NormalizedOutput",
+    "NormalizedOutputTimingType0",
     "Principal",
     "ReadinessStatus",
     "Run",
@@ -199,7 +200,6 @@ __all__ = (
     "RunLog",
     "RunLogMetaType0",
     "RunMetadataType0",
-    "RunOutputType0",
     "RunPage",
     "RunStatus",
 )

@@ -13,7 +13,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.callback_payload_metadata_type_0 import CallbackPayloadMetadataType0
-    from ..models.callback_payload_output_type_0 import CallbackPayloadOutputType0
+    from ..models.normalized_output import NormalizedOutput
 
 
 T = TypeVar("T", bound="CallbackPayload")
@@ -27,11 +27,11 @@ class CallbackPayload:
 
         Attributes:
             run_id (str): UUIDv7 of the run.
-            event (CallbackEvent | Unset):
-            status (CallbackPayloadStatus | Unset): Terminal status. Both cancel spellings appear in the docs (see the
+            event (CallbackEvent | str | Unset):
+            status (CallbackPayloadStatus | str | Unset): Terminal status. Both cancel spellings appear in the docs (see the
                 contradiction ledger).
-            output (CallbackPayloadOutputType0 | None | Unset): Normalized output on success; error envelope or null
-                otherwise (sources disagree).
+            output (None | NormalizedOutput | Unset): Normalized output on success; error envelope or null otherwise
+                (sources disagree).
             duration_ms (float | None | Unset):
             created_at (datetime.datetime | None | Unset):
             completed_at (datetime.datetime | None | Unset):
@@ -39,9 +39,9 @@ class CallbackPayload:
     """
 
     run_id: str
-    event: CallbackEvent | Unset = UNSET
-    status: CallbackPayloadStatus | Unset = UNSET
-    output: CallbackPayloadOutputType0 | None | Unset = UNSET
+    event: CallbackEvent | str | Unset = UNSET
+    status: CallbackPayloadStatus | str | Unset = UNSET
+    output: None | NormalizedOutput | Unset = UNSET
     duration_ms: float | None | Unset = UNSET
     created_at: datetime.datetime | None | Unset = UNSET
     completed_at: datetime.datetime | None | Unset = UNSET
@@ -50,22 +50,30 @@ class CallbackPayload:
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.callback_payload_metadata_type_0 import CallbackPayloadMetadataType0  # noqa: PLC0415
-        from ..models.callback_payload_output_type_0 import CallbackPayloadOutputType0  # noqa: PLC0415
+        from ..models.normalized_output import NormalizedOutput  # noqa: PLC0415
 
         run_id = self.run_id
 
-        event: str | Unset = UNSET
-        if not isinstance(self.event, Unset):
+        event: str | Unset
+        if isinstance(self.event, Unset):
+            event = UNSET
+        elif isinstance(self.event, CallbackEvent):
             event = self.event.value
+        else:
+            event = self.event
 
-        status: str | Unset = UNSET
-        if not isinstance(self.status, Unset):
+        status: str | Unset
+        if isinstance(self.status, Unset):
+            status = UNSET
+        elif isinstance(self.status, CallbackPayloadStatus):
             status = self.status.value
+        else:
+            status = self.status
 
         output: dict[str, Any] | None | Unset
         if isinstance(self.output, Unset):
             output = UNSET
-        elif isinstance(self.output, CallbackPayloadOutputType0):
+        elif isinstance(self.output, NormalizedOutput):
             output = self.output.to_dict()
         else:
             output = self.output
@@ -127,26 +135,42 @@ class CallbackPayload:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.callback_payload_metadata_type_0 import CallbackPayloadMetadataType0  # noqa: PLC0415
-        from ..models.callback_payload_output_type_0 import CallbackPayloadOutputType0  # noqa: PLC0415
+        from ..models.normalized_output import NormalizedOutput  # noqa: PLC0415
 
         d = dict(src_dict)
         run_id = d.pop("run_id")
 
-        _event = d.pop("event", UNSET)
-        event: CallbackEvent | Unset
-        if isinstance(_event, Unset):
-            event = UNSET
-        else:
-            event = CallbackEvent(_event)
+        def _parse_event(data: object) -> CallbackEvent | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                event_type_0 = CallbackEvent(data)
 
-        _status = d.pop("status", UNSET)
-        status: CallbackPayloadStatus | Unset
-        if isinstance(_status, Unset):
-            status = UNSET
-        else:
-            status = CallbackPayloadStatus(_status)
+                return event_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(CallbackEvent | str | Unset, data)
 
-        def _parse_output(data: object) -> CallbackPayloadOutputType0 | None | Unset:
+        event = _parse_event(d.pop("event", UNSET))
+
+        def _parse_status(data: object) -> CallbackPayloadStatus | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                status_type_0 = CallbackPayloadStatus(data)
+
+                return status_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(CallbackPayloadStatus | str | Unset, data)
+
+        status = _parse_status(d.pop("status", UNSET))
+
+        def _parse_output(data: object) -> None | NormalizedOutput | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
@@ -154,12 +178,12 @@ class CallbackPayload:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                output_type_0 = CallbackPayloadOutputType0.from_dict(data)
+                output_type_0 = NormalizedOutput.from_dict(data)
 
                 return output_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(CallbackPayloadOutputType0 | None | Unset, data)
+            return cast(None | NormalizedOutput | Unset, data)
 
         output = _parse_output(d.pop("output", UNSET))
 

@@ -39,7 +39,7 @@ class Flux2Klein4BRun:
             target_type (None | str | Unset):
             target_version (None | str | Unset):
             org_id (None | Unset | UUID):
-            status_code (None | RunStatus | Unset):
+            status_code (None | RunStatus | str | Unset):
             source_code (None | str | Unset):
             input_ (Flux2Klein4BRunInputType0 | None | Unset):
             output (Flux2Klein4BOutput | None | Unset): Normalized output on success; see the model's page for its shape.
@@ -79,7 +79,7 @@ class Flux2Klein4BRun:
     target_type: None | str | Unset = UNSET
     target_version: None | str | Unset = UNSET
     org_id: None | Unset | UUID = UNSET
-    status_code: None | RunStatus | Unset = UNSET
+    status_code: None | RunStatus | str | Unset = UNSET
     source_code: None | str | Unset = UNSET
     input_: Flux2Klein4BRunInputType0 | None | Unset = UNSET
     output: Flux2Klein4BOutput | None | Unset = UNSET
@@ -580,7 +580,7 @@ class Flux2Klein4BRun:
 
         org_id = _parse_org_id(d.pop("org_id", UNSET))
 
-        def _parse_status_code(data: object) -> None | RunStatus | Unset:
+        def _parse_status_code(data: object) -> None | RunStatus | str | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
@@ -593,7 +593,7 @@ class Flux2Klein4BRun:
                 return status_code_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | RunStatus | Unset, data)
+            return cast(None | RunStatus | str | Unset, data)
 
         status_code = _parse_status_code(d.pop("status_code", UNSET))
 

@@ -18,14 +18,14 @@ class KleinOutputItem:
 
     Attributes:
         url (str): Presigned, time-limited URL of the artifact.
-        type_ (KleinOutputItemType | Unset): Artifact kind.
+        type_ (KleinOutputItemType | str | Unset): Artifact kind.
         width (int | None | Unset):
         height (int | None | Unset):
         content_type (None | str | Unset):
     """
 
     url: str
-    type_: KleinOutputItemType | Unset = UNSET
+    type_: KleinOutputItemType | str | Unset = UNSET
     width: int | None | Unset = UNSET
     height: int | None | Unset = UNSET
     content_type: None | str | Unset = UNSET
@@ -34,9 +34,13 @@ class KleinOutputItem:
     def to_dict(self) -> dict[str, Any]:
         url = self.url
 
-        type_: str | Unset = UNSET
-        if not isinstance(self.type_, Unset):
+        type_: str | Unset
+        if isinstance(self.type_, Unset):
+            type_ = UNSET
+        elif isinstance(self.type_, KleinOutputItemType):
             type_ = self.type_.value
+        else:
+            type_ = self.type_
 
         width: int | None | Unset
         if isinstance(self.width, Unset):
@@ -79,12 +83,20 @@ class KleinOutputItem:
         d = dict(src_dict)
         url = d.pop("url")
 
-        _type_ = d.pop("type", UNSET)
-        type_: KleinOutputItemType | Unset
-        if isinstance(_type_, Unset):
-            type_ = UNSET
-        else:
-            type_ = KleinOutputItemType(_type_)
+        def _parse_type_(data: object) -> KleinOutputItemType | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                type_type_0 = KleinOutputItemType(data)
+
+                return type_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(KleinOutputItemType | str | Unset, data)
+
+        type_ = _parse_type_(d.pop("type", UNSET))
 
         def _parse_width(data: object) -> int | None | Unset:
             if data is None:

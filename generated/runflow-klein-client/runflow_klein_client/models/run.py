@@ -13,6 +13,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.node_run import NodeRun
+    from ..models.normalized_output import NormalizedOutput
     from ..models.run_context_type_0 import RunContextType0
     from ..models.run_cost_breakdown_type_0 import RunCostBreakdownType0
     from ..models.run_flow_type_0 import RunFlowType0
@@ -20,7 +21,6 @@ if TYPE_CHECKING:
     from ..models.run_links_type_0 import RunLinksType0
     from ..models.run_log import RunLog
     from ..models.run_metadata_type_0 import RunMetadataType0
-    from ..models.run_output_type_0 import RunOutputType0
 
 
 T = TypeVar("T", bound="Run")
@@ -39,10 +39,10 @@ class Run:
             target_type (None | str | Unset):
             target_version (None | str | Unset):
             org_id (None | Unset | UUID):
-            status_code (None | RunStatus | Unset):
+            status_code (None | RunStatus | str | Unset):
             source_code (None | str | Unset):
             input_ (None | RunInputType0 | Unset):
-            output (None | RunOutputType0 | Unset): Normalized output on success; see the model's page for its shape.
+            output (None | NormalizedOutput | Unset): Normalized output on success; see the model's page for its shape.
             context (None | RunContextType0 | Unset):
             duration_ms (int | None | Unset):
             cost (None | str | Unset):
@@ -79,10 +79,10 @@ class Run:
     target_type: None | str | Unset = UNSET
     target_version: None | str | Unset = UNSET
     org_id: None | Unset | UUID = UNSET
-    status_code: None | RunStatus | Unset = UNSET
+    status_code: None | RunStatus | str | Unset = UNSET
     source_code: None | str | Unset = UNSET
     input_: None | RunInputType0 | Unset = UNSET
-    output: None | RunOutputType0 | Unset = UNSET
+    output: None | NormalizedOutput | Unset = UNSET
     context: None | RunContextType0 | Unset = UNSET
     duration_ms: int | None | Unset = UNSET
     cost: None | str | Unset = UNSET
@@ -113,13 +113,13 @@ class Run:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.normalized_output import NormalizedOutput  # noqa: PLC0415
         from ..models.run_context_type_0 import RunContextType0  # noqa: PLC0415
         from ..models.run_cost_breakdown_type_0 import RunCostBreakdownType0  # noqa: PLC0415
         from ..models.run_flow_type_0 import RunFlowType0  # noqa: PLC0415
         from ..models.run_input_type_0 import RunInputType0  # noqa: PLC0415
         from ..models.run_links_type_0 import RunLinksType0  # noqa: PLC0415
         from ..models.run_metadata_type_0 import RunMetadataType0  # noqa: PLC0415
-        from ..models.run_output_type_0 import RunOutputType0  # noqa: PLC0415
 
         id = str(self.id)
 
@@ -192,7 +192,7 @@ class Run:
         output: dict[str, Any] | None | Unset
         if isinstance(self.output, Unset):
             output = UNSET
-        elif isinstance(self.output, RunOutputType0):
+        elif isinstance(self.output, NormalizedOutput):
             output = self.output.to_dict()
         else:
             output = self.output
@@ -482,6 +482,7 @@ class Run:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.node_run import NodeRun  # noqa: PLC0415
+        from ..models.normalized_output import NormalizedOutput  # noqa: PLC0415
         from ..models.run_context_type_0 import RunContextType0  # noqa: PLC0415
         from ..models.run_cost_breakdown_type_0 import RunCostBreakdownType0  # noqa: PLC0415
         from ..models.run_flow_type_0 import RunFlowType0  # noqa: PLC0415
@@ -489,7 +490,6 @@ class Run:
         from ..models.run_links_type_0 import RunLinksType0  # noqa: PLC0415
         from ..models.run_log import RunLog  # noqa: PLC0415
         from ..models.run_metadata_type_0 import RunMetadataType0  # noqa: PLC0415
-        from ..models.run_output_type_0 import RunOutputType0  # noqa: PLC0415
 
         d = dict(src_dict)
         id = UUID(d.pop("id"))
@@ -580,7 +580,7 @@ class Run:
 
         org_id = _parse_org_id(d.pop("org_id", UNSET))
 
-        def _parse_status_code(data: object) -> None | RunStatus | Unset:
+        def _parse_status_code(data: object) -> None | RunStatus | str | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
@@ -593,7 +593,7 @@ class Run:
                 return status_code_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | RunStatus | Unset, data)
+            return cast(None | RunStatus | str | Unset, data)
 
         status_code = _parse_status_code(d.pop("status_code", UNSET))
 
@@ -623,7 +623,7 @@ class Run:
 
         input_ = _parse_input_(d.pop("input", UNSET))
 
-        def _parse_output(data: object) -> None | RunOutputType0 | Unset:
+        def _parse_output(data: object) -> None | NormalizedOutput | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
@@ -631,12 +631,12 @@ class Run:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                output_type_0 = RunOutputType0.from_dict(data)
+                output_type_0 = NormalizedOutput.from_dict(data)
 
                 return output_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | RunOutputType0 | Unset, data)
+            return cast(None | NormalizedOutput | Unset, data)
 
         output = _parse_output(d.pop("output", UNSET))
 

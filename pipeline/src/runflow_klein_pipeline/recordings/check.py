@@ -10,7 +10,10 @@ Every interaction is checked for:
   by schemathesis with an explicit set of offline checks (the default set re-sends requests);
   gzip/deflate bodies are decoded first. Where schemathesis names only the parent of an
   ``anyOf``/``oneOf``, the body is re-validated with python-jsonschema to name the leaf;
-- credentials (unredacted Authorization headers, signed URLs, Runflow keys), reported by place only.
+- credentials (unredacted Authorization headers, signed URLs, Runflow keys), reported by place only;
+- within one cassette, the output of a run that an earlier interaction dispatched to a per-model path,
+  wherever it shows up (``GET /v1/runs/{id}``, ``GET /v1/runs``, callback deliveries), against that
+  model's output schema (see ``recordings.runs``).
 
 Output: one line per violation, ``cassette#index METHOD path status: message at <where> <pointer>
 [check]``, where ``<where>`` says whether the JSON pointer is in the request body, the response body
@@ -23,14 +26,18 @@ Importable API (reused by the contract tests, the drift job and the live suite):
     for interaction in load_cassette(path):            # -> list[Interaction]
         for violation in check_interaction(spec, interaction):   # -> list[Violation]
             print(violation.format())
+    violations = check_cassette(spec, load_cassette(path))      # the same, plus the run models
     results = check_paths(spec, [path_or_dir, ...])     # -> list[CassetteResult], never raises on input
+
+``check_interaction`` sees one interaction; pass it a ``KnownRuns`` shared across a sequence of
+interactions (``check_cassette`` does) and it also checks run outputs against the model that made them.
 
 ``Violation`` (frozen dataclass): cassette, index, method, path, status, check, message, pointer,
 location; ``format()`` gives the line above, ``to_dict()`` the ``--json`` form. ``check`` is the
 schemathesis failure code (ST103 undocumented status, ST104/ST105/ST106 content type, ST107 headers,
 ST108 schema, ST109 malformed JSON, ...) or one of ours: unknown_path, undocumented_method,
 path_parameter, request_body, request_content_type, request_json, request_schema,
-response_encoding, secret, checker_error.
+response_encoding, model_output, secret, checker_error.
 """
 
 from __future__ import annotations
@@ -72,6 +79,7 @@ from runflow_klein_pipeline.recordings.cassette import (
     find_cassettes,
     load_cassette,
 )
+from runflow_klein_pipeline.recordings.runs import KnownRuns, run_output_sites
 from runflow_klein_pipeline.recordings.schema import pointer
 from runflow_klein_pipeline.recordings.secrets import find_secrets
 from runflow_klein_pipeline.recordings.spec import (
@@ -96,9 +104,11 @@ __all__ = [
     "CassetteError",
     "CassetteResult",
     "Interaction",
+    "KnownRuns",
     "RecordingSpec",
     "SpecLoadError",
     "Violation",
+    "check_cassette",
     "check_interaction",
     "check_paths",
     "load_cassette",
@@ -165,8 +175,22 @@ def load_spec(path: Path = COMPOSED_SPEC) -> RecordingSpec:
     return RecordingSpec.from_path(path)
 
 
-def check_interaction(spec: RecordingSpec, interaction: Interaction) -> list[Violation]:
-    """Every violation of ``interaction`` against ``spec`` (empty when it conforms). Never raises."""
+def check_cassette(spec: RecordingSpec, interactions: Sequence[Interaction]) -> list[Violation]:
+    """Every violation of a cassette's interactions, each run's output checked against its model's."""
+    runs = KnownRuns()
+    return [
+        violation for interaction in interactions for violation in check_interaction(spec, interaction, runs)
+    ]
+
+
+def check_interaction(
+    spec: RecordingSpec, interaction: Interaction, runs: KnownRuns | None = None
+) -> list[Violation]:
+    """Every violation of ``interaction`` against ``spec`` (empty when it conforms). Never raises.
+
+    With ``runs``, outputs of runs dispatched earlier are checked against their model's output schema,
+    and a per-model dispatch recorded here is remembered for the interactions after it.
+    """
     report = _Reporter(interaction)
     for problem in find_secrets(interaction):
         report.add("secret", problem)
@@ -184,6 +208,8 @@ def check_interaction(spec: RecordingSpec, interaction: Interaction) -> list[Vio
         _check_path_parameters(spec, operation, resolution, report)
         _check_request(spec, operation, interaction, report)
         _check_response(spec, operation, resolution, interaction, report)
+        if runs is not None:
+            _check_run_models(spec, operation, interaction, runs, report)
     except Exception as exc:  # a checker bug must show up as a failing line, not a crash
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
         report.add("checker_error", f"could not be checked: {type(exc).__name__}: {first_line}")
@@ -310,6 +336,36 @@ def _report_body_schema(
         )
 
 
+def _check_run_models(
+    spec: RecordingSpec, operation: Operation, interaction: Interaction, runs: KnownRuns, report: _Reporter
+) -> None:
+    """Check the outputs of runs dispatched earlier against their model, then learn this dispatch's run.
+
+    An error the generic check already reported (same place, same message) is not repeated.
+    """
+    try:
+        body = decode_content(interaction.response_body, interaction.response_header("Content-Encoding"))
+        document = json.loads(body)
+    except ValueError:  # undecodable or not JSON: the response checks reported it
+        return
+    schema = spec.response_schema_pointer(
+        operation, interaction.status, interaction.response_header("Content-Type")
+    )
+    reported = {(v.pointer, v.message) for v in report.found if v.location == RESPONSE_BODY}
+    for site in run_output_sites(spec, schema, document) if schema is not None else ():
+        dispatch = runs.dispatch_of(site.run_id)
+        if dispatch is None:
+            continue
+        for error in spec.validator(dispatch.output_schema).errors(site.output):
+            where = site.pointer + error.pointer
+            if (where, error.message) not in reported:
+                message = (
+                    f"{error.message} (the output of a {dispatch.model} run, dispatched at #{dispatch.index})"
+                )
+                report.add("model_output", message, pointer=where, location=RESPONSE_BODY)
+    runs.learn(spec, operation, interaction.index, interaction.status, document)
+
+
 def _is_body_schema(failure: JsonSchemaError) -> bool:
     """Body errors keep the default title; header-schema errors get their own."""
     return failure.title == JsonSchemaError.kind_title
@@ -376,7 +432,7 @@ def _check_file(spec: RecordingSpec, path: Path) -> CassetteResult:
         interactions = load_cassette(path)
     except CassetteError as exc:
         return CassetteResult(cassette=str(path), error=str(exc))
-    violations = tuple(v for interaction in interactions for v in check_interaction(spec, interaction))
+    violations = tuple(check_cassette(spec, interactions))
     return CassetteResult(cassette=str(path), interactions=len(interactions), violations=violations)
 
 

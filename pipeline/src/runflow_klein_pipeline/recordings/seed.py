@@ -45,6 +45,11 @@ W_9BE_LLMS = "https://www.runflow.io/api/models/black-forest-labs/flux-2-klein-9
 W_4B_API = "https://www.runflow.io/models/black-forest-labs/flux-2-klein-4b/api"
 R_CREATE = "https://docs.runflow.io/api-reference/models/create-and-dispatch-a-singleton-model-run"
 R_GET = "https://docs.runflow.io/api-reference/runs/get-run"
+R_SEARCH = "https://docs.runflow.io/api-reference/runs/search-runs"
+R_DELIVERIES = "https://docs.runflow.io/api-reference/runs/get-callback-delivery-history"
+R_REDELIVER = "https://docs.runflow.io/api-reference/runs/redeliver-callback"
+D_CB = "https://docs.runflow.io/concepts/callbacks"
+D_REQ = "https://docs.runflow.io/concepts/requests"
 D_RUNS = "https://docs.runflow.io/concepts/runs"
 D_ERR = "https://docs.runflow.io/concepts/errors"
 D_RL = "https://docs.runflow.io/concepts/rate-limits"
@@ -61,6 +66,8 @@ EXPIRED_ASSET = "runflow://assets/7c2f4e6a-8b1d-4c3e-9f5a-2d4b6c8e0a17"
 SHARED_IMAGE = "https://public.runflow.io/images/models/_shared/base-engineer.png"
 HEADSHOT = "A professional headshot, soft studio lighting"
 CREATED_AT = "2026-04-08T10:15:02.412000Z"
+STARTED_AT = "2026-04-08T10:15:03.020000Z"
+COMPLETED_AT = "2026-04-08T10:15:04.236000Z"
 
 # The statuses the errors and rate-limits pages document for every operation.
 ERROR_STATUSES = (400, 401, 402, 403, 404, 422, 429, 503)
@@ -457,33 +464,86 @@ def _legacy_examples(endpoint: Endpoint) -> list[Example]:
     return [success, *_error_examples(endpoint)]
 
 
-# ---- GET /v1/runs/{id}: the 4B run from create_flux_2_klein_4b_run, polled to the end ----
+# ---- The 4B run after dispatch: polled to the end, found by search, its callback deliveries ----
+# Each of these cassettes starts with the dispatch that created its run, as a real recording does: the
+# checker then knows the run's model and checks its output against the 4B output schema.
 
-POLLED_RUN = RUN_IDS["create_flux_2_klein_4b_run"][0]
+KLEIN_4B = ENDPOINTS[0]
+POLLED_RUN = RUN_IDS[KLEIN_4B.cassette][0]
 FAILED_RUN = RUN_IDS["create_flux_2_klein_9b_edit_run"][0]
 POLL_NOTE = (
     "Polling as the runs concept page describes it (GET /v1/runs/{id} until status_code is terminal). "
     "Placeholders of the get-run reference's example are filled as in the create-run cassettes; the "
     "embedded logs/flow of the rendered example are omitted."
 )
+OUTPUT_SHAPE = (
+    "output follows the normalized shape of the runs page and the klein output tables (outputs[] "
+    "url/type/width/height/content_type, seed, timing, nsfw_detected, model_data); values are ours and the "
+    "URL is an unsigned example.com stand-in for a presigned link."
+)
+STARTED = {"started_at": STARTED_AT, "nodes_total": 1}
+
+
+def _dispatched(status: int) -> Example:
+    """The 4B dispatch (from its own cassette) that answered ``status``: the first step of a run's story."""
+    return next(
+        example for example in _run_examples(KLEIN_4B, RUN_IDS[KLEIN_4B.cassette]) if example.status == status
+    )
+
+
+def image_output(run_id: str, model_input: Json) -> Json:
+    """The normalized output of a succeeded klein run: one PNG per requested image, the requested seed."""
+    return {
+        "outputs": [
+            {
+                "url": f"https://assets.example.com/runs/{run_id}/{number}.png",
+                "type": "image",
+                "width": 1024,
+                "height": 768,
+                "content_type": "image/png",
+            }
+            for number in range(model_input.get("num_images", 1))
+        ],
+        "seed": model_input.get("seed", 1873402211),
+        "timing": {"inference_ms": 812},
+        "nsfw_detected": False,
+        "model_data": None,
+    }
+
+
+def succeeded_run(run_id: str, request: Json) -> Json:
+    """A 4B run of ``request`` that succeeded."""
+    return {
+        **queued_run(run_id, KLEIN_4B.model, request),
+        "status_code": "succeeded",
+        **STARTED,
+        "completed_at": COMPLETED_AT,
+        "duration_ms": 1824,
+        "cost": "0.003932",
+        "nodes_completed": 1,
+        "has_logs": True,
+        "has_node_runs": True,
+        "output": image_output(run_id, request["input"]),
+    }
 
 
 def _polled(status_code: str, **changes: Any) -> Json:
-    request = ENDPOINTS[0].request
-    return {**queued_run(POLLED_RUN, ENDPOINTS[0].model, request), "status_code": status_code, **changes}
+    return {**queued_run(POLLED_RUN, KLEIN_4B.model, KLEIN_4B.request), "status_code": status_code, **changes}
 
 
 def _get_example(
     path: str,
     status: int,
-    response: Json,
+    response: Any,
     *,
     source: tuple[str, ...],
     synthetic: str | None = None,
     note: str | None = None,
+    method: str = "GET",
 ) -> Example:
+    """A request without a body (GET, or a POST that takes none)."""
     return Example(
-        method="GET",
+        method=method,
         path=path,
         status=status,
         response=response,
@@ -496,37 +556,11 @@ def _get_example(
 
 
 def _get_run_examples() -> list[Example]:
-    started = {"started_at": "2026-04-08T10:15:03.020000Z", "nodes_total": 1}
-    succeeded = _polled(
-        "succeeded",
-        **started,
-        completed_at="2026-04-08T10:15:04.236000Z",
-        duration_ms=1824,
-        cost="0.003932",
-        nodes_completed=1,
-        has_logs=True,
-        has_node_runs=True,
-        output={
-            "outputs": [
-                {
-                    "url": f"https://assets.example.com/runs/{POLLED_RUN}/0.png",
-                    "type": "image",
-                    "width": 1024,
-                    "height": 768,
-                    "content_type": "image/png",
-                }
-            ],
-            "seed": 1873402211,
-            "timing": {"inference_ms": 812},
-            "nsfw_detected": False,
-            "model_data": None,
-        },
-    )
     failed_request = ENDPOINTS[3].request
     failed = {
         **queued_run(FAILED_RUN, ENDPOINTS[3].model, failed_request),
         "status_code": "failed",
-        **started,
+        **STARTED,
         "completed_at": "2026-04-08T10:15:03.911000Z",
         "duration_ms": 1499,
         "has_logs": True,
@@ -535,6 +569,7 @@ def _get_run_examples() -> list[Example]:
         "failure_stage_code": "dispatch",
     }
     return [
+        _dispatched(200),
         _get_example(
             path=f"/v1/runs/{POLLED_RUN}",
             status=200,
@@ -545,19 +580,16 @@ def _get_run_examples() -> list[Example]:
         _get_example(
             path=f"/v1/runs/{POLLED_RUN}",
             status=200,
-            response=_polled("running", **started),
+            response=_polled("running", **STARTED),
             source=(R_GET, D_RUNS),
             note=POLL_NOTE,
         ),
         _get_example(
             path=f"/v1/runs/{POLLED_RUN}",
             status=200,
-            response=succeeded,
+            response=succeeded_run(POLLED_RUN, KLEIN_4B.request),
             source=(R_GET, D_RUNS),
-            synthetic="No succeeded-run example exists: output follows the normalized shape of the runs "
-            "page and the klein output tables (outputs[] url/type/width/height/content_type, seed, timing, "
-            "nsfw_detected, model_data); values are ours and the URL is an unsigned example.com stand-in "
-            "for a presigned link.",
+            synthetic=f"No succeeded-run example exists: {OUTPUT_SHAPE}",
             note=POLL_NOTE,
         ),
         _get_example(
@@ -581,6 +613,118 @@ def _get_run_examples() -> list[Example]:
     ]
 
 
+SEARCH_WHY = (
+    "The search reference's example is a '<string>' placeholder page; this one holds the run the dispatch "
+    f"above created, succeeded: its {OUTPUT_SHAPE} The query is the runtime's, the envelope the "
+    "reconstruction's {items, first, next, previous} (contradiction ledger: pagination-envelope)."
+)
+
+
+def _search_examples() -> list[Example]:
+    """The lookup the runtime makes after an ambiguous dispatch failure: the run with its client_ref."""
+    dispatched = _dispatched(202)
+    client_ref = dispatched.request["client_ref"]
+    query = f"q=client_ref.EQ%3A%27{client_ref}%27&limit=10&from_prev=false"
+    run = succeeded_run(dispatched.response["id"], dispatched.request)
+    page = {"items": [run], "first": None, "next": None, "previous": None}
+    return [
+        dispatched,
+        _get_example(
+            path=f"/v1/runs?{query}",
+            status=200,
+            response=page,
+            source=(R_SEARCH, D_REQ),
+            synthetic=SEARCH_WHY,
+        ),
+    ]
+
+
+def callback_payload(run: Json) -> Json:
+    """The payload a terminal run's callback carries; datetimes as Python's isoformat writes them (+00:00)."""
+
+    def iso(value: str) -> str:
+        return value.replace("Z", "+00:00")
+
+    return {
+        "event": "run.completed",
+        "run_id": run["id"],
+        "status": run["status_code"],
+        "output": run["output"],
+        "duration_ms": run["duration_ms"],
+        "created_at": iso(run["created_at"]),
+        "completed_at": iso(run["completed_at"]),
+        "metadata": run["metadata"],
+    }
+
+
+def callback_delivery(number: int, run: Json, *, automatic: bool, at: str) -> Json:
+    """One delivery of ``run``'s callback, accepted on the first attempt."""
+    payload = callback_payload(run)
+    delivery_id = f"0196a4f7-0000-7000-8000-00000000000{number}"
+    return {
+        "id": delivery_id,
+        "run_id": run["id"],
+        "callback_url": run["callback_url"],
+        "payload_bytes": json.dumps(payload),
+        "payload": payload,
+        "signing_secret_id": "6b1d3f5a-7c9e-4b2d-8f1a-3c5e7a9b1d35",
+        "is_automatic": automatic,
+        "status_code": "delivered",
+        "failure_reason_code": None,
+        "failure_detail": None,
+        "attempt_count": 1,
+        "max_attempts": 5,
+        "next_attempt_at": None,
+        "created_at": at,
+        "updated_at": at,
+        "completed_at": at,
+        "attempts": [
+            {
+                "id": f"0196a4f8-0000-7000-8000-00000000000{number}",
+                "delivery_id": delivery_id,
+                "attempt_number": 1,
+                "status_code": 200,
+                "response_body": "ok",
+                "response_time_ms": 84,
+                "error_message": None,
+                "created_at": at,
+            }
+        ],
+    }
+
+
+DELIVERY_WHY = (
+    "The delivery references' examples are '<string>' placeholders; this delivery carries the callbacks "
+    f"page's payload for the run the dispatch above created, succeeded: its {OUTPUT_SHAPE} payload_bytes is "
+    "the payload's JSON text; delivery state, attempt and secret id are ours."
+)
+
+
+def _callback_delivery_examples() -> list[Example]:
+    dispatched = _dispatched(200)
+    run = succeeded_run(POLLED_RUN, dispatched.request)
+    first = callback_delivery(1, run, automatic=True, at=COMPLETED_AT)
+    again = callback_delivery(2, run, automatic=False, at="2026-04-08T10:20:00.000000Z")
+    return [
+        dispatched,
+        _get_example(
+            path=f"/v1/runs/{POLLED_RUN}/callback",
+            status=200,
+            response=[first],
+            source=(R_DELIVERIES, D_CB),
+            synthetic=DELIVERY_WHY,
+        ),
+        _get_example(
+            path=f"/v1/runs/{POLLED_RUN}/callback-redeliveries",
+            status=200,
+            response=again,
+            source=(R_REDELIVER, D_CB),
+            synthetic=DELIVERY_WHY,
+            method="POST",
+        ),
+    ]
+
+
 def seed_table() -> dict[str, list[Example]]:
     """Cassette name -> its interactions, in the order they are written."""
     table: dict[str, list[Example]] = {}
@@ -592,6 +736,8 @@ def seed_table() -> dict[str, list[Example]]:
     for endpoint in LEGACY_ENDPOINTS:
         table[endpoint.cassette] = _legacy_examples(endpoint)
     table["get_run"] = _get_run_examples()
+    table["search_runs"] = _search_examples()
+    table["get_run_callback_deliveries"] = _callback_delivery_examples()
     return table
 
 

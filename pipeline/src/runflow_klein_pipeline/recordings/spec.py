@@ -13,7 +13,8 @@ Two validators look at the same document:
 
 Vendor extensions (``x-*``) are stripped before either library sees the document: they carry no
 validation meaning, and schemathesis tries to resolve any ``$ref`` key it finds, even one that is a
-key of an ``x-source`` provenance map.
+key of an ``x-source`` provenance map. So are the ``x-open-enum`` branches, which exist for the
+generated client only (see ``strip_extensions``).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from schemathesis import APIOperation, BaseSchema
 
 from runflow_klein_pipeline.documents import Json, load_json
 from runflow_klein_pipeline.recordings.schema import SchemaValidator
+from runflow_klein_pipeline.spec.compose import OPEN_ENUM
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 SPEC_URI = "urn:runflow-klein:spec"
@@ -91,9 +93,13 @@ class Resolution:
 
 
 def strip_extensions(node: Any, *, names: bool = False) -> Any:
-    """Deep copy of ``node`` without vendor-extension (``x-*``) keys, keeping author-chosen names."""
+    """Deep copy of ``node`` without vendor-extension (``x-*``) keys, keeping author-chosen names.
+
+    The ``x-open-enum`` branches compose adds for the generated client go too: recordings are checked
+    against the enums as documented, so a value an enum does not list is a violation.
+    """
     if isinstance(node, list):
-        return [strip_extensions(item) for item in node]
+        return [strip_extensions(item) for item in node if not (isinstance(item, dict) and OPEN_ENUM in item)]
     if not isinstance(node, dict):
         return node
     result: dict[str, Any] = {}
@@ -261,17 +267,29 @@ class RecordingSpec:
 
     def request_validator(self, operation: Operation, content_type: str | None) -> SchemaValidator | None:
         pointer, body = self._follow(operation.pointer + "/requestBody")
-        return self._content_validator(pointer, body, content_type)
+        schema = self._content_schema_pointer(pointer, body, content_type)
+        return None if schema is None else self.validator(schema)
 
     def response_validator(
         self, operation: Operation, status: int, content_type: str | None
     ) -> SchemaValidator | None:
+        pointer = self.response_schema_pointer(operation, status, content_type)
+        return None if pointer is None else self.validator(pointer)
+
+    def response_schema_pointer(
+        self, operation: Operation, status: int, content_type: str | None
+    ) -> str | None:
+        """Where the schema documented for this response body is (its ``$ref`` is not followed)."""
         responses = operation.definition.get("responses", {})
         for key in (str(status), f"{str(status)[0]}XX", f"{str(status)[0]}xx", "default"):
             if key in responses:
                 pointer, response = self._follow(f"{operation.pointer}/responses/{_escape(key)}")
-                return self._content_validator(pointer, response, content_type)
+                return self._content_schema_pointer(pointer, response, content_type)
         return None
+
+    def schema_at(self, pointer: str) -> tuple[str, Any]:
+        """The schema at ``pointer``, with its ``$ref`` chain followed: ``(where it is, the schema)``."""
+        return self._follow(pointer)
 
     def path_parameter_validators(self, operation: Operation) -> dict[str, SchemaValidator]:
         """Validators for the ``in: path`` parameters (path-item level, overridden by operation level)."""
@@ -282,20 +300,19 @@ class RecordingSpec:
                 pointer, parameter = self._follow(f"{owner}/parameters/{number}")
                 if isinstance(parameter, dict) and parameter.get("in") == "path" and "schema" in parameter:
                     found[str(parameter.get("name"))] = pointer + "/schema"
-        return {name: self._validator(pointer) for name, pointer in found.items()}
+        return {name: self.validator(pointer) for name, pointer in found.items()}
 
-    def _content_validator(
-        self, pointer: str, owner: Any, content_type: str | None
-    ) -> SchemaValidator | None:
+    def _content_schema_pointer(self, pointer: str, owner: Any, content_type: str | None) -> str | None:
         content = owner.get("content") if isinstance(owner, dict) else None
         if not isinstance(content, dict):
             return None
         media = pick_media_type(tuple(content), content_type)
         if media is None or not isinstance(content[media], dict) or "schema" not in content[media]:
             return None
-        return self._validator(f"{pointer}/content/{_escape(media)}/schema")
+        return f"{pointer}/content/{_escape(media)}/schema"
 
-    def _validator(self, pointer: str) -> SchemaValidator:
+    def validator(self, pointer: str) -> SchemaValidator:
+        """The (cached) validator of the schema at ``pointer``, a JSON pointer into the document."""
         if pointer not in self._validators:
             self._validators[pointer] = SchemaValidator(
                 f"{SPEC_URI}#{quote(pointer, safe='/~')}",

@@ -4,8 +4,10 @@ The public spec types a run's ``input`` as a bare object; each klein model docum
 inputs and outputs on its own page. The contracts in ``openapi/contracts/`` carry those facts,
 each with an ``x-source``. This script derives one typed operation per klein endpoint from the
 upstream generic dispatch operation (so upstream changes to parameters, error responses and the
-run object flow through) and writes ``openapi/runflow-klein.openapi.json``, byte-identical on
-every run for the same inputs.
+run object flow through), types the generic run's ``output`` (and the callback payload's) with the
+shared normalized output, lets the enums the API sends take values they do not list yet (for the
+generated client only), and writes ``openapi/runflow-klein.openapi.json``, byte-identical on every run
+for the same inputs.
 
 When the upstream spec already defines a per-model path, the contract is checked against it and
 disagreements are reported instead of silently overriding either side.
@@ -34,9 +36,11 @@ from runflow_klein_pipeline.documents import (
     validate_openapi,
 )
 from runflow_klein_pipeline.layout import COMPOSED_SPEC, CONTRACTS_DIR, SURFACE_OVERLAY, UPSTREAM_SPEC
-from runflow_klein_pipeline.spec.surface import UPSTREAM_OPERATION_ID, load_overlay, own_surface
+from runflow_klein_pipeline.spec.surface import UPSTREAM_OPERATION_ID, load_overlay, operations, own_surface
 
 SHARED_CONTRACT = "_shared.json"
+# The shared definition that types every run's output where the model is not known (GET /v1/runs/{id}).
+NORMALIZED_OUTPUT = "NormalizedOutput"
 SCHEMA_REF = "#/components/schemas/"
 GENERIC_DISPATCH = re.compile(r"^/v1/models/(\{[^/{}]+\}/)+runs$")
 LEGACY_TAG = {
@@ -259,6 +263,29 @@ class GenericDispatch:
     operation: Json
     request_schema: Json
     run_schema_ref: str
+    # The payloads its callbacks deliver: the run's final state, with the same output.
+    callback_payload_refs: tuple[str, ...] = ()
+
+    @property
+    def run_output_carriers(self) -> tuple[str, ...]:
+        """Component refs whose ``output`` is a run's normalized output, whatever the model."""
+        return (self.run_schema_ref, *self.callback_payload_refs)
+
+
+def _callback_payload_refs(upstream: Json, operation: Json) -> tuple[str, ...]:
+    """The ``$ref``'d JSON bodies that ``operation``'s callbacks send."""
+    refs = set()
+    for callback in operation.get("callbacks", {}).values():
+        for path_item in deref(upstream, callback).values():
+            for method, callback_operation in deref(upstream, path_item).items():
+                if method.startswith("x-") or not isinstance(callback_operation, dict):
+                    continue
+                body = deref(upstream, callback_operation.get("requestBody", {}))
+                schema = body.get("content", {}).get("application/json", {}).get("schema", {})
+                ref = schema.get("$ref") if isinstance(schema, dict) else None
+                if isinstance(ref, str) and ref.startswith(SCHEMA_REF):
+                    refs.add(ref)
+    return tuple(sorted(refs))
 
 
 def find_generic_dispatch(upstream: Json) -> GenericDispatch:
@@ -276,7 +303,9 @@ def find_generic_dispatch(upstream: Json) -> GenericDispatch:
                 media = deref(upstream, response).get("content", {}).get("application/json", {})
                 ref = media.get("schema", {}).get("$ref")
                 if isinstance(ref, str) and ref.startswith(SCHEMA_REF):
-                    return GenericDispatch(path, operation, request_schema, ref)
+                    return GenericDispatch(
+                        path, operation, request_schema, ref, _callback_payload_refs(upstream, operation)
+                    )
     raise SpecError(
         "upstream spec has no generic dispatch operation (POST /v1/models/{...}/runs with an `input` "
         "body and a $ref'd run response); typed klein operations cannot be derived"
@@ -422,6 +451,138 @@ def upstream_model_schemas(doc: Json, operation: Json) -> tuple[Any, Any]:
     return model_input, model_output
 
 
+def type_run_outputs(
+    composed: Json, upstream: Json, generic: GenericDispatch, contract_doc: Json, *, prefer: str | None
+) -> list[str]:
+    """Type the ``output`` of every run whose model is not known with the shared normalized output.
+
+    ``GET /v1/runs/{id}``, ``GET /v1/runs`` and the callback payloads (also inside callback deliveries)
+    return the generic run, whose output upstream leaves an open object: without this, a client digs
+    images out of untyped extras and a recording whose ``outputs`` is not a list conforms. Where upstream
+    already types the output, the two are compared like a per-model operation's output; on disagreement
+    ``prefer="upstream"`` keeps upstream's. Returns the disagreements; changes ``composed`` in place.
+    """
+    normalized = {"anyOf": [{"$ref": SCHEMA_REF + NORMALIZED_OUTPUT}, {"type": "null"}]}
+    disagreements = []
+    for ref in generic.run_output_carriers:
+        name = ref.removeprefix(SCHEMA_REF)
+        carrier = deref(upstream, {"$ref": ref})
+        if not isinstance(carrier, dict) or "output" not in carrier.get("properties", {}):
+            continue  # nothing to type: upstream renamed or dropped the field
+        upstream_output = carrier["properties"]["output"]
+        problems = compare_schemas(contract_doc, normalized, upstream, upstream_output, f"{name}.output")
+        disagreements += problems
+        if not (problems and prefer == "upstream"):
+            composed["components"]["schemas"][name] = _retyped_object(carrier, "output", normalized)
+    return disagreements
+
+
+# ---------------------------------------------------------------- open enums in what the API sends
+
+# Marks the branch that lets an enum the API sends take a value it does not list yet (see open_sent_enums).
+OPEN_ENUM = "x-open-enum"
+_OPEN_BRANCH = {
+    "type": "string",
+    OPEN_ENUM: "A value the enum does not list (yet): the generated client keeps it as a plain str. The "
+    "recordings checker drops this branch, so such a value in a recording is still a violation.",
+}
+# Keywords about the value as a whole: they stay on the property when its inline enum becomes a component.
+_ANNOTATIONS = ("title", "description", "default", "examples", "deprecated", "readOnly", "writeOnly")
+
+
+def open_sent_enums(doc: Json) -> None:
+    """Let every enum in a response or callback body also take a value it does not list (in place).
+
+    Why: the generated client parses a nullable enum leniently (an unlisted value comes back as the raw
+    string, typed as the enum, so ``.value`` raises AttributeError) and a non-nullable one strictly (the
+    whole response fails with ValueError), while Runflow adds values over time (run statuses, callback
+    events, output types). A second branch, a plain string marked ``x-open-enum``, makes both behave one
+    way: a listed value parses to the enum member, any other string stays a ``str``, and the type says so
+    (``RunStatus | str``). The recordings checker drops these branches, so an unlisted value is still a
+    violation there and drift still sees enum changes; request bodies stay closed (what we send is
+    checked). An inline enum first becomes a component named like the class the generator gave it
+    (``CallbackPayloadStatus``), because an inline enum inside a union would get a ``…Type0`` class name.
+    """
+    schemas = doc.get("components", {}).get("schemas", {})
+    for name in sorted(_sent_components(doc)):
+        properties = schemas[name].get("properties", {})
+        for prop, schema in properties.items():
+            # The class the generator gives an inline enum: CallbackPayload.status → CallbackPayloadStatus
+            class_name = name + "".join(word.capitalize() for word in prop.split("_"))
+            properties[prop] = _opened(schema, class_name, schemas)
+
+
+def _sent_components(doc: Json) -> set[str]:
+    """The component schemas a response body or a callback body can contain (what the API sends)."""
+    schemas = doc.get("components", {}).get("schemas", {})
+    pending = [
+        ref
+        for _, _, operation in operations(doc)
+        for part in ("responses", "callbacks")
+        for ref in _schema_refs(doc, operation.get(part, {}))
+    ]
+    found: set[str] = set()
+    while pending:
+        name = pending.pop()
+        if name not in found and name in schemas:
+            found.add(name)
+            pending += _schema_refs(doc, schemas[name])
+    return found
+
+
+def _schema_refs(doc: Json, node: Any) -> list[str]:
+    """Names of the component schemas ``node`` refers to, through response and body ``$ref``s too."""
+    if isinstance(node, list):
+        return [name for item in node for name in _schema_refs(doc, item)]
+    if not isinstance(node, dict):
+        return []
+    ref = node.get("$ref")
+    if isinstance(ref, str):
+        return (
+            [ref.removeprefix(SCHEMA_REF)]
+            if ref.startswith(SCHEMA_REF)
+            else _schema_refs(doc, deref(doc, node))
+        )
+    return [
+        name for key, value in node.items() if not key.startswith("x-") for name in _schema_refs(doc, value)
+    ]
+
+
+def _opened(schema: Any, class_name: str, schemas: Json) -> Any:
+    """``schema`` (a property's, or an array's items) with every enum in it open."""
+    if not isinstance(schema, dict):
+        return schema
+    if "enum" in schema:
+        schema = _hoisted(schema, class_name, schemas)
+    if _is_enum_ref(schema, schemas):
+        outer = {key: value for key, value in schema.items() if key != "$ref"}
+        return {**outer, "anyOf": [{"$ref": schema["$ref"]}, copy.deepcopy(_OPEN_BRANCH)]}
+    branches = schema.get("anyOf")
+    if isinstance(branches, list):
+        listed = [
+            _hoisted(b, class_name, schemas) if isinstance(b, dict) and "enum" in b else b for b in branches
+        ]
+        opened = [part for b in listed for part in ([b, _OPEN_BRANCH] if _is_enum_ref(b, schemas) else [b])]
+        return {**schema, "anyOf": copy.deepcopy(opened)}
+    if schema.get("type") == "array" and isinstance(schema.get("items"), dict):
+        return {**schema, "items": _opened(schema["items"], f"{class_name}Item", schemas)}
+    return schema
+
+
+def _is_enum_ref(schema: Any, schemas: Json) -> bool:
+    ref = schema.get("$ref") if isinstance(schema, dict) else None
+    return isinstance(ref, str) and "enum" in schemas.get(ref.removeprefix(SCHEMA_REF), {})
+
+
+def _hoisted(schema: Json, name: str, schemas: Json) -> Json:
+    """Move an inline enum to the component ``name``; the annotations stay beside the ``$ref``."""
+    component = {key: value for key, value in schema.items() if key not in _ANNOTATIONS}
+    if schemas.get(name, component) != component:
+        raise SpecError(f"cannot give the inline enum of {name} a component: the name is taken")
+    schemas[name] = component
+    return {**{key: schema[key] for key in _ANNOTATIONS if key in schema}, "$ref": SCHEMA_REF + name}
+
+
 # ---------------------------------------------------------------- composition
 
 
@@ -441,14 +602,18 @@ def compose(
     Upstream is first given the project's client surface (``overlay``, see :mod:`surface`), so
     everything below, and every consumer of the composed document, sees the project's names. Where
     upstream already defines a per-model operation, the contract-typed operation replaces it if they
-    agree (upstream's bare ``input`` object is not a disagreement). On disagreement, ``prefer`` picks
-    the side; without it the disagreements are returned and the spec must not be written.
+    agree (upstream's bare ``input`` object is not a disagreement). The generic run and the callback
+    payload get the normalized output (:func:`type_run_outputs`), and the enums the API sends are opened
+    for the generated client (:func:`open_sent_enums`). On disagreement, ``prefer`` picks the side;
+    without it the disagreements are returned and the spec must not be written.
     """
     surface = own_surface(upstream, overlay, where=SURFACE_OVERLAY.name)
     upstream = surface.doc
     composed = copy.deepcopy(upstream)
     generic = find_generic_dispatch(upstream)
     schemas: dict[str, Json] = _rewrite_refs(definitions)
+    if NORMALIZED_OUTPUT not in schemas:
+        raise SpecError(f"{SHARED_CONTRACT} lacks the {NORMALIZED_OUTPUT} definition that types run outputs")
     paths: Json = composed.setdefault("paths", {})
     disagreements: list[str] = []
 
@@ -484,6 +649,9 @@ def compose(
                 }
             paths[klein.path] = {**paths[klein.path], "post": chosen}
 
+    disagreements += type_run_outputs(
+        composed, upstream, generic, {"components": {"schemas": schemas}}, prefer=prefer
+    )
     if disagreements and prefer is None:
         return Composition(composed, disagreements, surface.unmatched)
 
@@ -491,7 +659,9 @@ def compose(
     clashes = sorted(set(components.get("schemas", {})) & set(schemas))
     if clashes:
         raise SpecError(f"contract schema names clash with upstream components: {', '.join(clashes)}")
-    components["schemas"] = dict(sorted({**components.get("schemas", {}), **schemas}.items()))
+    components["schemas"] = {**components.get("schemas", {}), **schemas}
+    open_sent_enums(composed)
+    components["schemas"] = dict(sorted(components["schemas"].items()))
     uses_legacy = any(
         LEGACY_TAG["name"] in op.get("tags", [])
         for item in paths.values()

@@ -1,7 +1,8 @@
 """check_recordings rejects broken recordings with one precise line each, and exits 0/1/2 as documented.
 
 Each broken case is a mutation of a conforming committed interaction, so the only difference
-between "conforms" and "violates" is the mutation itself.
+between "conforms" and "violates" is the mutation itself. A case may keep interactions that come before
+it in its cassette (the dispatch that created a run), which is how the checker learns a run's model.
 """
 
 from __future__ import annotations
@@ -20,7 +21,13 @@ import pytest
 import yaml
 from runflow_klein_pipeline.layout import CASSETTES_DIR, COMPOSED_SPEC
 from runflow_klein_pipeline.recordings import check as check_recordings
-from runflow_klein_pipeline.recordings.check import RecordingSpec, check_interaction, load_cassette, main
+from runflow_klein_pipeline.recordings.check import (
+    RecordingSpec,
+    check_cassette,
+    check_interaction,
+    load_cassette,
+    main,
+)
 from runflow_klein_pipeline.recordings.spec import strip_extensions
 
 from tests.contract.support.recordings import committed_interactions
@@ -30,6 +37,8 @@ Cli = Callable[[list[str]], tuple[int, str, str]]
 KLEIN_4B = "POST /v1/models/black-forest-labs/flux-2-klein-4b/runs"
 KLEIN_4B_EDIT = "POST /v1/models/black-forest-labs/flux-2-klein-4b/edit/runs"
 RUN = "0196a4f2-8c1e-7b3a-9d2e-5f6a7b8c9d01"
+KLEIN_4B_RUN = "(the output of a black-forest-labs/flux-2-klein-4b run, dispatched at #0)"
+OUTPUT_URL = f"https://assets.example.com/runs/{RUN}/0.png"
 SECRET = "rf_live_9f8e7d6c5b4a3210"
 SIGNATURE = "4f1d2c3b5a69788796a5b4c3d2e1f0a9"
 
@@ -67,6 +76,12 @@ def _drop(key: str) -> Callable[[Any], None]:
     return lambda doc: doc.pop(key)
 
 
+def _generic_dispatch_with_an_int_url(raw: Raw) -> None:
+    """The 4B dispatch sent to the generic path, for a model the spec does not type."""
+    raw["request"]["uri"] = "https://api.runflow.io/v1/models/acme/upscaler/runs"
+    _response(raw, _set("output", {"outputs": [{"url": 7}]}))
+
+
 @dataclass(frozen=True)
 class Case:
     name: str
@@ -74,6 +89,13 @@ class Case:
     index: int
     mutate: Callable[[Raw], None]
     expected: tuple[str, ...]  # "METHOD path status: message at <where> <pointer> [check]"
+    after: tuple[int, ...] = ()  # interactions of the same cassette recorded before the broken one
+
+    def interactions(self, *, broken: bool) -> list[Raw]:
+        target = copy.deepcopy(_raw(self.cassette, self.index))
+        if broken:
+            self.mutate(target)
+        return [*(_raw(self.cassette, index) for index in self.after), target]
 
 
 CASES = (
@@ -113,7 +135,7 @@ CASES = (
     Case(
         "bad-enum",
         "get_run.yaml",
-        0,
+        1,
         lambda r: _response(r, _set("status_code", "cancelled")),
         (
             f"GET /v1/runs/{RUN} 200: 'cancelled' is not one of ['queued', 'dispatching', 'running', "
@@ -130,7 +152,7 @@ CASES = (
     Case(
         "bad-date-time",
         "get_run.yaml",
-        2,
+        3,
         lambda r: _response(r, _set("completed_at", "2026-04-08 10:15")),
         (
             f"GET /v1/runs/{RUN} 200: '2026-04-08 10:15' is not a 'date-time'"
@@ -150,7 +172,7 @@ CASES = (
     Case(
         "undocumented-520",
         "get_run.yaml",
-        4,
+        5,
         lambda r: r["response"]["status"].update(code=520, message=""),
         (
             "GET /v1/runs/0196a4f6-0000-7000-8000-000000000000 520: undocumented status code 520 "
@@ -293,7 +315,7 @@ CASES = (
     Case(
         "bad-path-parameter",
         "get_run.yaml",
-        0,
+        1,
         lambda r: r["request"].update(uri="https://api.runflow.io/v1/runs/latest"),
         ("GET /v1/runs/latest 200: 'latest' is not a 'uuid' at path parameters /id [path_parameter]",),
     ),
@@ -307,7 +329,7 @@ CASES = (
     Case(
         "signed-output-url",
         "get_run.yaml",
-        2,
+        3,
         lambda r: _response(
             r, _set("output/outputs/0/url", f"https://cdn.example/0.png?X-Amz-Signature={SIGNATURE}")
         ),
@@ -326,7 +348,114 @@ CASES = (
             "(record with it filtered or redacted) [secret]",
         ),
     ),
+    # ---- a malformed run output is a violation wherever a run appears
+    Case(
+        "outputs-not-a-list-on-dispatch",
+        "create_flux_2_klein_4b_run.yaml",
+        0,
+        lambda r: _response(r, _set("output", {"outputs": {"url": OUTPUT_URL}})),
+        (
+            f"{KLEIN_4B} 200: {{'url': '{OUTPUT_URL}'}} is not of type 'array'"
+            " at response body /output/outputs [ST108]",
+        ),
+    ),
+    Case(
+        "url-not-a-string-on-generic-dispatch",
+        "create_flux_2_klein_4b_run.yaml",
+        0,
+        _generic_dispatch_with_an_int_url,
+        (
+            "POST /v1/models/acme/upscaler/runs 200: 7 is not of type 'string'"
+            " at response body /output/outputs/0/url [ST108]",
+        ),
+    ),
+    Case(
+        "outputs-not-a-list-on-get-run",
+        "get_run.yaml",
+        3,
+        lambda r: _response(r, _set("output/outputs", OUTPUT_URL)),
+        (
+            f"GET /v1/runs/{RUN} 200: '{OUTPUT_URL}' is not of type 'array'"
+            " at response body /output/outputs [ST108]",
+        ),
+    ),
+    Case(
+        "output-without-url-in-search",
+        "search_runs.yaml",
+        1,
+        lambda r: _response(r, lambda page: page["items"][0]["output"]["outputs"][0].pop("url")),
+        (
+            "GET /v1/runs 200: 'url' is a required property"
+            " at response body /items/0/output/outputs/0/url [ST108]",
+        ),
+    ),
+    Case(
+        "url-not-a-string-in-callback-deliveries",
+        "get_run_callback_deliveries.yaml",
+        1,
+        lambda r: _response(r, _set("0/payload/output/outputs/0/url", ["a.png"])),
+        (
+            f"GET /v1/runs/{RUN}/callback 200: ['a.png'] is not of type 'string'"
+            " at response body /0/payload/output/outputs/0/url [ST108]",
+        ),
+    ),
+    Case(
+        "outputs-not-a-list-on-redelivery",
+        "get_run_callback_deliveries.yaml",
+        2,
+        lambda r: _response(r, _set("payload/output/outputs", None)),
+        (
+            f"POST /v1/runs/{RUN}/callback-redeliveries 200: None is not of type 'array'"
+            " at response body /payload/output/outputs [ST108]",
+        ),
+    ),
+    # ---- where the dispatch is in the cassette, the run's output is checked against its model
+    Case(
+        "model-output-on-get-run",
+        "get_run.yaml",
+        3,
+        lambda r: _response(r, _set("output/model_data", "upscaled")),
+        (
+            f"GET /v1/runs/{RUN} 200: 'upscaled' is not of type 'object' or 'null' {KLEIN_4B_RUN}"
+            " at response body /output/model_data [model_output]",
+        ),
+        after=(0,),
+    ),
+    Case(
+        "model-output-in-search",
+        "search_runs.yaml",
+        1,
+        lambda r: _response(r, _set("items/0/output/model_data", ["upscaled"])),
+        (
+            f"GET /v1/runs 200: ['upscaled'] is not of type 'object' or 'null' {KLEIN_4B_RUN}"
+            " at response body /items/0/output/model_data [model_output]",
+        ),
+        after=(0,),
+    ),
+    Case(
+        "model-output-in-callback-deliveries",
+        "get_run_callback_deliveries.yaml",
+        1,
+        lambda r: _response(r, _set("0/payload/output/model_data", 1)),
+        (
+            f"GET /v1/runs/{RUN}/callback 200: 1 is not of type 'object' or 'null' {KLEIN_4B_RUN}"
+            " at response body /0/payload/output/model_data [model_output]",
+        ),
+        after=(0,),
+    ),
+    Case(
+        "model-output-on-redelivery",
+        "get_run_callback_deliveries.yaml",
+        2,
+        lambda r: _response(r, _set("payload/output/model_data", True)),
+        (
+            f"POST /v1/runs/{RUN}/callback-redeliveries 200: True is not of type 'object' or 'null'"
+            f" {KLEIN_4B_RUN} at response body /payload/output/model_data [model_output]",
+        ),
+        after=(0, 1),
+    ),
 )
+MODEL_CASES = tuple(case for case in CASES if case.after)
 
 
 def _gzipped(raw: Raw) -> None:
@@ -334,9 +463,9 @@ def _gzipped(raw: Raw) -> None:
     raw["response"]["body"]["string"] = gzip.compress(raw["response"]["body"]["string"].encode(), mtime=0)
 
 
-def _write(directory: Path, name: str, raw: Raw) -> Path:
+def _write(directory: Path, name: str, *raws: Raw) -> Path:
     path = directory / f"{name}.yaml"
-    path.write_text(yaml.safe_dump({"interactions": [raw], "version": 1}), encoding="utf-8")
+    path.write_text(yaml.safe_dump({"interactions": list(raws), "version": 1}), encoding="utf-8")
     return path
 
 
@@ -344,9 +473,7 @@ def _write(directory: Path, name: str, raw: Raw) -> Path:
 def broken_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     directory = tmp_path_factory.mktemp("broken")
     for case in CASES:
-        raw = copy.deepcopy(_raw(case.cassette, case.index))
-        case.mutate(raw)
-        _write(directory, case.name, raw)
+        _write(directory, case.name, *case.interactions(broken=True))
     return directory
 
 
@@ -359,26 +486,39 @@ def _line_tail(line: str) -> str:
 def test_broken_recording_gives_the_expected_violation(
     spec: RecordingSpec, broken_dir: Path, case: Case
 ) -> None:
-    (interaction,) = load_cassette(broken_dir / f"{case.name}.yaml")
-    lines = [violation.format() for violation in check_interaction(spec, interaction)]
-    assert all(line.startswith(f"{broken_dir / case.name}.yaml#0 ") for line in lines)
+    interactions = load_cassette(broken_dir / f"{case.name}.yaml")
+    lines = [violation.format() for violation in check_cassette(spec, interactions)]
+    assert all(line.startswith(f"{broken_dir / case.name}.yaml#{len(case.after)} ") for line in lines)
     assert tuple(_line_tail(line) for line in lines) == case.expected
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
 def test_the_unbroken_original_conforms(spec: RecordingSpec, tmp_path: Path, case: Case) -> None:
     """The mutation, not the base interaction, causes the violation."""
-    (interaction,) = load_cassette(_write(tmp_path, "original", _raw(case.cassette, case.index)))
-    assert check_interaction(spec, interaction) == []
+    interactions = load_cassette(_write(tmp_path, "original", *case.interactions(broken=False)))
+    assert check_cassette(spec, interactions) == []
+
+
+@pytest.mark.parametrize("case", MODEL_CASES, ids=lambda case: case.name)
+def test_a_run_model_is_known_only_from_a_dispatch_earlier_in_the_cassette(
+    spec: RecordingSpec, broken_dir: Path, case: Case
+) -> None:
+    """The same broken output passes where nothing says which model made the run: the normalized output
+    allows extra fields, only the model's own schema types them."""
+    *earlier, broken = load_cassette(broken_dir / f"{case.name}.yaml")
+    assert earlier
+    assert check_cassette(spec, [broken]) == []
+    assert check_interaction(spec, broken) == []
+    assert [v.check for v in check_cassette(spec, [*earlier, broken])] == ["model_output"]
 
 
 def test_gzip_encoded_body_is_decoded_before_checking(spec: RecordingSpec, tmp_path: Path) -> None:
-    raw = _raw("get_run.yaml", 2)
+    raw = _raw("get_run.yaml", 3)
     _gzipped(raw)
     (interaction,) = load_cassette(_write(tmp_path, "gzip", raw))
     assert interaction.response_body[:2] == b"\x1f\x8b"
     assert check_interaction(spec, interaction) == []
-    broken = _raw("get_run.yaml", 2)
+    broken = _raw("get_run.yaml", 3)
     _response(broken, _set("status_code", "done"))
     _gzipped(broken)
     (interaction,) = load_cassette(_write(tmp_path, "gzip-broken", broken))
@@ -403,7 +543,7 @@ def test_a_checker_bug_is_a_violation_not_a_crash(
     def broken(operation: object) -> None:
         raise RuntimeError("boom\nsecond line")
 
-    (interaction,) = [i for i in committed_interactions() if i.cassette == "get_run.yaml" and i.index == 0]
+    (interaction,) = [i for i in committed_interactions() if i.cassette == "get_run.yaml" and i.index == 1]
     monkeypatch.setattr(spec, "path_parameter_validators", broken)
     (violation,) = check_interaction(spec, interaction)
     assert (violation.check, violation.message) == (
@@ -493,7 +633,9 @@ def test_cli_exit_0_and_summary_for_the_committed_recordings(cli: Cli) -> None:
 def test_cli_exit_1_with_one_line_per_violation(cli: Cli, broken_dir: Path) -> None:
     code, out, err = cli([str(broken_dir)])
     assert (code, err) == (1, "")
-    expected = sorted(f"{broken_dir / case.name}.yaml#0 {tail}" for case in CASES for tail in case.expected)
+    expected = sorted(
+        f"{broken_dir / case.name}.yaml#{len(case.after)} {tail}" for case in CASES for tail in case.expected
+    )
     assert sorted(out.splitlines()) == expected
 
 
@@ -502,7 +644,7 @@ def test_cli_json_report(cli: Cli, broken_dir: Path) -> None:
     report = json.loads(out)
     assert code == 1
     assert report["conforms"] is False
-    assert report["summary"] == {"cassettes": 2, "interactions": 6, "violations": 1, "errors": 0}
+    assert report["summary"] == {"cassettes": 2, "interactions": 7, "violations": 1, "errors": 0}
     (violation,) = report["violations"]
     assert (violation["check"], violation["location"], violation["pointer"]) == (
         "ST108",

@@ -16,7 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from runflow_klein_pipeline.documents import Json, dump_json, load_json, resolve_pointer, validate_openapi
+from runflow_klein_pipeline.documents import (
+    Json,
+    SpecError,
+    dump_json,
+    load_json,
+    resolve_pointer,
+    validate_openapi,
+)
 from runflow_klein_pipeline.layout import COMPOSED_SPEC, CONTRACTS_DIR, SURFACE_OVERLAY, UPSTREAM_SPEC
 from runflow_klein_pipeline.spec import compose as compose_spec
 from runflow_klein_pipeline.spec.surface import load_overlay
@@ -249,6 +256,88 @@ def test_typed_requests_inherit_body_fields_and_parameters(
     for name, schema in spec["components"]["schemas"].items():
         if name.endswith("RunRequest"):
             assert schema["properties"]["priority"] == priority, name
+
+
+# ---------------------------------------------------------------- run outputs and enums in what the API sends
+
+NORMALIZED = {"anyOf": [{"$ref": "#/components/schemas/NormalizedOutput"}, {"type": "null"}]}
+
+
+def test_runs_of_any_model_have_the_normalized_output(composed_doc: Json) -> None:
+    """GET /v1/runs/{id}, GET /v1/runs items, callback payloads and deliveries: typed, nullable output."""
+    schemas = composed_doc["components"]["schemas"]
+    for name in ("Run", "CallbackPayload"):
+        output = schemas[name]["properties"]["output"]
+        assert {key: output[key] for key in ("anyOf",)} == NORMALIZED, name
+        assert "description" in output, f"{name}.output lost upstream's description"
+    assert schemas["RunPage"]["properties"]["items"]["items"] == {"$ref": "#/components/schemas/Run"}
+    payload = schemas["CallbackDelivery"]["properties"]["payload"]["anyOf"][0]
+    assert payload == {"$ref": "#/components/schemas/CallbackPayload"}
+    run_response = composed_doc["paths"]["/v1/runs/{id}"]["get"]["responses"]["200"]
+    assert run_response["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Run"}
+    items = schemas["NormalizedOutput"]["properties"]["outputs"]["items"]
+    assert items == {"$ref": "#/components/schemas/KleinOutputItem"}
+    assert schemas["NormalizedOutput"]["additionalProperties"] is True
+    for model in ("Flux2Klein4b", "Flux2Klein4bEdit", "Flux2Klein9b", "Flux2Klein9bEdit"):
+        typed = schemas[f"{model}Run"]["properties"]["output"]["anyOf"][0]
+        assert typed == {"$ref": f"#/components/schemas/{model}Output"}, "a model's run keeps its own output"
+
+
+def test_an_upstream_run_output_that_disagrees_is_a_disagreement(
+    upstream: Json, contracts: tuple[Json, list[compose_spec.Contract]]
+) -> None:
+    images = {"type": "object", "required": ["images"], "properties": {"images": {"type": "array"}}}
+    upstream["components"]["schemas"]["Run"]["properties"]["output"] = {"anyOf": [images, {"type": "null"}]}
+    definitions, models = contracts
+
+    result = compose_spec.compose(upstream, definitions, models, overlay=OVERLAY, prefer=None)
+    kept = compose_spec.compose(upstream, definitions, models, overlay=OVERLAY, prefer="upstream")
+
+    assert "Run.output: required is ['images'] upstream, [] in the contract" in result.disagreements
+    assert "Run.output.outputs: only in the contract" in result.disagreements
+    assert kept.spec["components"]["schemas"]["Run"]["properties"]["output"]["anyOf"][0] == images
+    callback = kept.spec["components"]["schemas"]["CallbackPayload"]["properties"]["output"]
+    assert callback["anyOf"] == NORMALIZED["anyOf"], "an untyped upstream output is typed all the same"
+
+
+def test_the_normalized_output_must_be_defined(
+    upstream: Json, contracts: tuple[Json, list[compose_spec.Contract]]
+) -> None:
+    definitions, models = contracts
+    without = {name: schema for name, schema in definitions.items() if name != "NormalizedOutput"}
+    with pytest.raises(SpecError, match="lacks the NormalizedOutput definition"):
+        compose_spec.compose(upstream, without, models, overlay=OVERLAY, prefer=None)
+
+
+def _enum_sites(doc: Json) -> dict[str, bool]:
+    """Every property typed with an enum component, and whether it is open (also takes a plain string)."""
+    schemas = doc["components"]["schemas"]
+    enums = {f"#/components/schemas/{name}" for name, schema in schemas.items() if "enum" in schema}
+    sites = {}
+    for name, schema in schemas.items():
+        for prop, sub in schema.get("properties", {}).items():
+            branches = [sub, *sub.get("anyOf", [])]
+            if any(branch.get("$ref") in enums for branch in branches):
+                sites[f"{name}.{prop}"] = any(compose_spec.OPEN_ENUM in branch for branch in branches)
+            assert "enum" not in sub, f"{name}.{prop} is an inline enum"
+    return sites
+
+
+def test_enums_the_api_sends_are_open_and_enums_we_send_are_closed(composed_doc: Json) -> None:
+    sites = _enum_sites(composed_doc)
+    opened = {site for site, is_open in sites.items() if is_open}
+    assert opened == {
+        "CallbackPayload.event",
+        "CallbackPayload.status",  # an upstream inline enum, now the CallbackPayloadStatus component
+        "KleinOutputItem.type",  # a contract inline enum, now KleinOutputItemType
+        "Run.status_code",
+        *(f"Flux2Klein{model}Run.status_code" for model in ("4b", "4bEdit", "9b", "9bEdit")),
+    }
+    closed = set(sites) - opened
+    assert closed, "request enums exist"
+    assert all(site.split(".")[0].endswith(("Input", "LegacyRequest")) for site in closed), closed
+    status = composed_doc["components"]["schemas"]["Run"]["properties"]["status_code"]
+    assert [branch.get("type") for branch in status["anyOf"]] == [None, "string", "null"]
 
 
 # ---------------------------------------------------------------- upstream per-model operations

@@ -6,11 +6,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="CallbackPayloadOutputType0")
+T = TypeVar("T", bound="NormalizedOutputTimingType0")
 
 
 @_attrs_define
-class CallbackPayloadOutputType0:
+class NormalizedOutputTimingType0:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -23,10 +23,10 @@ class CallbackPayloadOutputType0:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        callback_payload_output_type_0 = cls()
+        normalized_output_timing_type_0 = cls()
 
-        callback_payload_output_type_0.additional_properties = d
-        return callback_payload_output_type_0
+        normalized_output_timing_type_0.additional_properties = d
+        return normalized_output_timing_type_0
 
     @property
     def additional_keys(self) -> list[str]:
