@@ -2,18 +2,22 @@
 
 Stages, each feeding the next (``nox -s drift`` runs this script):
 
-1. fetch    the published spec (``--url``, ``RUNFLOW_SPEC_URL``) into ``REPORTS/upstream/``; the
-            committed snapshot is never touched.
-2. spec     drift of the fetched spec against the committed snapshot (``drift.build_report``),
-            including the client surface: both sides are composed and regenerated into temp dirs.
-3. compose  the fetched spec with the klein contracts; a failure or a disagreement is a finding.
-4. reality  the contract suite against the new composed spec: live when ``RUNFLOW_API_KEY`` is set
-            (``tests/contract/live``, budgeted, recordings redacted and checked), otherwise the
-            committed recordings are replayed through ``check_recordings``.
-5. report   ``drift.md`` (fits ``$GITHUB_STEP_SUMMARY``), ``drift.json`` and ``drift.junit.xml``.
+1. fetch       the published spec (``--url``, ``RUNFLOW_SPEC_URL``) into ``REPORTS/upstream/``; the
+               committed snapshot is never touched.
+2. spec drift  the fetched spec against the committed snapshot (``drift.build_report``), both with the
+               project's client surface, plus the client view: both sides composed and regenerated.
+3. ledger      the contradiction-ledger entries the fetched spec settles by itself (``drift.ledger``).
+4. compose     the fetched spec with the klein contracts; a failure or a disagreement is a finding.
+5. contract suite  against the new composed spec: live when ``RUNFLOW_API_KEY`` is set
+               (``tests/contract/live``, budgeted, recordings redacted and checked), otherwise the
+               committed recordings are replayed through ``check_recordings``.
+6. allow-list  ``openapi/drift-allowlist.yaml`` acknowledges changes until their entries expire.
+
+Then ``drift.md`` (fits ``$GITHUB_STEP_SUMMARY``), ``drift.json`` and ``drift.junit.xml``. A run that
+does not complete says which stages did not run and never that nothing changed.
 
 Exit status: 0 clean, 1 breaking drift, 2 the pipeline could not run (no network, unreadable
-spec, a stage crashed) — always with one ``error:`` line, never a traceback.
+spec, an invalid allow-list, a stage crashed) — always with one ``error:`` line, never a traceback.
 """
 
 from __future__ import annotations
@@ -26,16 +30,20 @@ import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from runflow_klein_pipeline.documents import Json, SpecError, atomic_write, dump_json, load_json, sha256_bytes
 from runflow_klein_pipeline.drift import compare as drift
-from runflow_klein_pipeline.drift.findings import SEVERITY_ORDER, Finding, Report, Severity
-from runflow_klein_pipeline.drift.render import render_markdown
+from runflow_klein_pipeline.drift.allowlist import apply_allowlist, load_allowlist, utc_today
+from runflow_klein_pipeline.drift.findings import Change, Finding, Report, Severity
+from runflow_klein_pipeline.drift.ledger import Settled, is_reconstruction, ledger_ids, settled_entries
+from runflow_klein_pipeline.drift.render import cell, render_markdown, report_dict
 from runflow_klein_pipeline.layout import (
     CASSETTES_DIR,
     CONTRACTS_DIR,
+    LEDGER,
     LIVE_SUITE,
     REPO_ROOT,
     REPORTS_DIR,
@@ -46,10 +54,13 @@ from runflow_klein_pipeline.layout import (
 from runflow_klein_pipeline.recordings import check as check_recordings
 from runflow_klein_pipeline.spec import compose as compose_spec
 from runflow_klein_pipeline.spec import fetch as fetch_spec
-from runflow_klein_pipeline.spec.surface import load_overlay
+from runflow_klein_pipeline.spec.surface import load_overlay, own_surface
 
 EXIT_CLEAN, EXIT_BREAKING, EXIT_ERROR = 0, 1, 2
 DEFAULT_REPORTS = REPORTS_DIR / "nightly"
+STAGES = ("fetch", "spec drift", "ledger", "compose", "contract suite", "allow-list")
+# JUnit suites by rule prefix; every other rule is spec drift.
+JUNIT_GROUPS = ("client", "reality", "ledger", "allowlist")
 
 
 @dataclass
@@ -65,14 +76,29 @@ class Nightly:
 
     stages: list[Stage] = field(default_factory=list)
     report: Report = field(default_factory=lambda: Report.of([]))
-    mode: str = "replay"
+    mode: str | None = None  # live | replay, once the contract suite ran
     upstream_changed: bool | None = None
-    ledger: list[dict[str, Any]] = field(default_factory=list)
+    ledger: list[dict[str, Any]] = field(default_factory=list)  # live readings
+    settled: tuple[Settled, ...] = ()  # entries the fetched spec settles
     checked: int = 0
 
     @property
     def failed(self) -> bool:
         return any(stage.status == "error" for stage in self.stages)
+
+    @property
+    def not_run(self) -> list[str]:
+        """Stages that did not run, or did not finish (a crash)."""
+        ran = {stage.name for stage in self.stages}
+        return [name for name in STAGES if name not in ran]
+
+    @property
+    def incomplete(self) -> list[str]:
+        """What keeps the findings from being the whole story: stages that failed, were skipped or did
+        not run."""
+        return [f"{s.name} ({s.status})" for s in self.stages if s.status != "ok"] + [
+            f"{name} (not run)" for name in self.not_run
+        ]
 
     @property
     def status(self) -> str:
@@ -104,23 +130,38 @@ def stage_fetch(result: Nightly, url: str, scratch: Path) -> Path | None:
     return out
 
 
-def stage_spec_drift(result: Nightly, head: Json, *, client: bool) -> None:
+def stage_spec_drift(result: Nightly, head: Json, overlay: Any, *, client: bool) -> None:
     try:
-        report = drift.build_report(load_json(UPSTREAM_SPEC), head, client=client)
+        report = drift.build_report(load_json(UPSTREAM_SPEC), head, client=client, overlay=overlay)
     except SpecError as exc:
         result.stages.append(Stage("spec drift", "error", str(exc)))
         return
     result.report = result.report.merged(report)
-    counts = ", ".join(f"{report.count(s)} {s.value}" for s in SEVERITY_ORDER)
-    view = "spec + client surface" if client else "spec only"
-    result.stages.append(Stage("spec drift", "ok", f"{counts} ({view})"))
+    view = "spec + client surface" if client else "spec only: the client view did not run"
+    result.stages.append(Stage("spec drift", "ok", f"{drift.summary(report)} ({view})"))
 
 
-def stage_compose(result: Nightly, head: Json, scratch: Path) -> Path | None:
+def stage_ledger(result: Nightly, head: Json, overlay: Any) -> None:
+    """The ledger entries the fetched spec settles; a reconstruction settles none (it encodes the ledger)."""
+    if is_reconstruction(head):
+        detail = "the fetched spec is a reconstruction (info.x-reconstruction): it settles no entry"
+        result.stages.append(Stage("ledger", "ok", detail))
+        return
+    try:
+        surfaced = own_surface(head, overlay, where=SURFACE_OVERLAY.name).doc
+        result.settled = settled_entries(surfaced, ledger_ids(LEDGER))
+    except SpecError as exc:
+        result.stages.append(Stage("ledger", "error", str(exc)))
+        return
+    result.add([Finding("ledger-entry-settled", "", entry.id, entry.reading) for entry in result.settled])
+    settled = _counted(len(result.settled), "entry", "entries")
+    result.stages.append(Stage("ledger", "ok", f"{settled} settled by the fetched spec"))
+
+
+def stage_compose(result: Nightly, head: Json, overlay: Any, scratch: Path) -> Path | None:
     """Compose the fetched spec; disagreements are findings, upstream's side is kept to go on."""
     try:
         definitions, contracts = compose_spec.load_contracts(CONTRACTS_DIR)
-        overlay = load_overlay(SURFACE_OVERLAY)
         composition = compose_spec.compose(head, definitions, contracts, overlay=overlay, prefer=None)
         if composition.disagreements:
             result.add(
@@ -149,12 +190,14 @@ def _split_operation(problem: str) -> tuple[str, str]:
 
 
 def stage_replay(result: Nightly, composed: Path) -> None:
+    result.mode = "replay"
     spec = check_recordings.load_spec(composed)
     findings = []
     for cassette in check_recordings.check_paths(spec, [CASSETTES_DIR]):
         result.checked += cassette.interactions
         if cassette.error:
-            findings.append(Finding("reality-recording-violation", "", cassette.cassette, cassette.error))
+            where = _in_checkout(cassette.cassette)
+            findings.append(Finding("reality-recording-violation", "", where, cassette.error))
         findings += [_violation_finding(v) for v in cassette.violations]
     result.add(findings)
     result.stages.append(
@@ -166,6 +209,11 @@ def stage_replay(result: Nightly, composed: Path) -> None:
     )
 
 
+def _in_checkout(path: str) -> str:
+    """``path`` relative to the checkout, so a finding's fingerprint is the same on every machine."""
+    return str(Path(path).relative_to(REPO_ROOT)) if Path(path).is_relative_to(REPO_ROOT) else path
+
+
 def _violation_finding(violation: check_recordings.Violation) -> Finding:
     return Finding(
         "reality-recording-violation",
@@ -173,7 +221,7 @@ def _violation_finding(violation: check_recordings.Violation) -> Finding:
         " ".join(
             str(part)
             for part in (
-                f"{violation.cassette}#{violation.index}",
+                f"{_in_checkout(violation.cassette)}#{violation.index}",
                 violation.status,
                 violation.location,
                 violation.pointer,
@@ -227,25 +275,47 @@ def stage_live(result: Nightly, composed: Path, scratch: Path, *, budget: int, j
     )
 
 
+def stage_allowlist(result: Nightly, path: Path, *, today: date, client: bool) -> None:
+    """Acknowledge what the allow-list names. Unused entries are reported only after a complete run
+    (every stage ok, client view included): otherwise their change may simply not have been looked for."""
+    try:
+        entries = load_allowlist(path)
+    except SpecError as exc:
+        result.stages.append(Stage("allow-list", "error", str(exc)))
+        return
+    complete = client and [s.name for s in result.stages if s.status == "ok"] == list(STAGES[:-1])
+    result.report = apply_allowlist(result.report, entries, today=today, complete=complete)
+    acknowledged = _counted(len(result.report.acknowledged_changes), "change", "changes")
+    detail = f"{_counted(len(entries), 'entry', 'entries')} on {today}: {acknowledged} acknowledged"
+    result.stages.append(Stage("allow-list", "ok", detail))
+
+
+def _counted(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
 # ---------------------------------------------------------------- reports
 
 
 def render_markdown_report(result: Nightly) -> str:
-    lines = [
-        "# Nightly drift",
-        "",
-        f"**Status: {result.status}** — contract suite mode: {result.mode}",
-        "",
-        "| stage | status | detail |",
-        "|---|---|---|",
-    ]
-    lines += [
-        f"| {s.name} | {s.status} | {' '.join(s.detail.split()).replace('|', '/')} |" for s in result.stages
-    ]
+    mode = f"contract suite: {result.mode}" if result.mode else "contract suite: did not run"
+    lines = ["# Nightly drift", "", f"**Status: {result.status}** — {mode}"]
+    if result.incomplete:
+        lines += [
+            "",
+            f"**This run is incomplete**: {', '.join(result.incomplete)}. The findings below come only from "
+            "the stages that ran; an empty list does not mean that nothing changed.",
+        ]
+    lines += ["", "| stage | status | detail |", "|---|---|---|"]
+    lines += [f"| {s.name} | {s.status} | {cell(s.detail)} |" for s in result.stages]
+    lines += [f"| {name} | not run | — |" for name in result.not_run]
+    if result.settled:
+        lines += ["", "### Contradiction ledger: settled by the fetched spec", "", "| entry | reading |"]
+        lines += ["|---|---|", *(f"| `{e.id}` | {cell(e.reading)} |" for e in result.settled)]
     if result.ledger:
         lines += ["", "### Contradiction ledger: what the API does", "", "| entry | reading |", "|---|---|"]
-        lines += [f"| `{e['id']}` | {' '.join(str(e['reading']).split())} |" for e in result.ledger]
-    body = render_markdown(result.report, title="Findings")
+        lines += [f"| `{e['id']}` | {cell(str(e['reading']))} |" for e in result.ledger]
+    body = render_markdown(result.report, title="Findings", complete=not result.incomplete)
     return "\n".join(lines) + "\n\n" + body
 
 
@@ -255,37 +325,45 @@ def render_json_report(result: Nightly) -> str:
         "mode": result.mode,
         "upstream_changed": result.upstream_changed,
         "stages": [stage.__dict__ for stage in result.stages],
-        **{s.value: result.report.count(s) for s in SEVERITY_ORDER},
-        "findings": [f.as_dict() for f in result.report.findings],
+        "not_run": result.not_run,
+        **report_dict(result.report),
         "ledger": result.ledger,
+        "settled": [entry.__dict__ for entry in result.settled],
     }
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
 def render_junit(result: Nightly) -> str:
-    """One suite for the pipeline's stages, one per finding group (spec, client, reality)."""
+    """One suite for the pipeline's stages, one per group of changes (spec, client, reality, …)."""
     root = ET.Element("testsuites", name="nightly-drift")
-    stages = ET.SubElement(root, "testsuite", name="pipeline", tests=str(len(result.stages)))
-    for stage in result.stages:
+    ran_and_not = [*result.stages, *(Stage(name, "skipped", "did not run") for name in result.not_run)]
+    stages = ET.SubElement(root, "testsuite", name="pipeline", tests=str(len(ran_and_not)))
+    for stage in ran_and_not:
         case = ET.SubElement(stages, "testcase", classname="pipeline", name=stage.name)
         if stage.status == "error":
             ET.SubElement(case, "error", message=stage.detail)
         elif stage.status == "skipped":
             ET.SubElement(case, "skipped", message=stage.detail)
-    groups: dict[str, list[Finding]] = {}
-    for finding in result.report.findings:
-        group = finding.rule.split("-", 1)[0] if finding.rule.startswith(("client-", "reality-")) else "spec"
-        groups.setdefault(group, []).append(finding)
-    for group, findings in sorted(groups.items()):
-        suite = ET.SubElement(root, "testsuite", name=f"{group} drift", tests=str(len(findings)))
-        suite.set("failures", str(sum(f.severity is Severity.BREAKING for f in findings)))
-        for finding in findings:
-            name = f"[{finding.id}] {finding.rule} {finding.operation} {finding.location}".strip()
-            case = ET.SubElement(suite, "testcase", classname=f"drift.{group}", name=name)
-            if finding.severity is Severity.BREAKING:
-                ET.SubElement(case, "failure", message=finding.message, type=finding.rule)
+    groups: dict[str, list[Change]] = {}
+    for change in result.report.changes:
+        prefix = change.rule.split("-", 1)[0]
+        groups.setdefault(prefix if prefix in JUNIT_GROUPS else "spec", []).append(change)
+    for group, changes in sorted(groups.items()):
+        suite = ET.SubElement(root, "testsuite", name=f"{group} drift", tests=str(len(changes)))
+        open_breaking = [c for c in changes if c.severity is Severity.BREAKING and c.acknowledged is None]
+        suite.set("failures", str(len(open_breaking)))
+        for change in changes:
+            name = f"[{change.id}] {change.rule} {' '.join(change.operations)} {change.location}"
+            case = ET.SubElement(suite, "testcase", classname=f"drift.{group}", name=" ".join(name.split()))
+            if change.acknowledged is not None:
+                until = change.acknowledged.expires.isoformat()
+                ET.SubElement(
+                    case, "skipped", message=f"acknowledged until {until}: {change.acknowledged.reason}"
+                )
+            elif change.severity is Severity.BREAKING:
+                ET.SubElement(case, "failure", message=change.message, type=change.rule)
             else:
-                ET.SubElement(case, "system-out").text = f"{finding.severity.value}: {finding.message}"
+                ET.SubElement(case, "system-out").text = f"{change.severity.value}: {change.message}"
     ET.indent(root)
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
 
@@ -326,34 +404,39 @@ def build_parser() -> argparse.ArgumentParser:
         "--replay", action="store_true", help="replay the recordings even when RUNFLOW_API_KEY is set"
     )
     parser.add_argument("--no-client", action="store_true", help="skip the client-surface view of spec drift")
+    drift.add_allowlist_arguments(parser)
     return parser
 
 
-def run(args: argparse.Namespace) -> Nightly:
-    result = Nightly()
+def run(args: argparse.Namespace, result: Nightly) -> None:
+    """Run the stages into ``result``; a stage that cannot run records why, and the ones after it that
+    need its output are left out (``Nightly.not_run``)."""
     scratch = args.reports / "upstream"
     fetched = stage_fetch(result, args.url, scratch)
     if fetched is None:
-        return result
+        return
     head = load_json(fetched)
-    stage_spec_drift(result, head, client=not args.no_client)
-    composed = stage_compose(result, head, scratch)
+    overlay = load_overlay(SURFACE_OVERLAY)
+    stage_spec_drift(result, head, overlay, client=not args.no_client)
+    stage_ledger(result, head, overlay)
+    composed = stage_compose(result, head, overlay, scratch)
     if composed is None:
         result.stages.append(Stage("contract suite", "skipped", "no composed spec to check against"))
     elif os.environ.get("RUNFLOW_API_KEY") and not args.replay:
         stage_live(result, composed, scratch, budget=args.budget, junit=args.reports / "live.junit.xml")
     else:
         stage_replay(result, composed)
-    return result
+    stage_allowlist(result, args.allowlist, today=args.today or utc_today(), client=not args.no_client)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     args.reports.mkdir(parents=True, exist_ok=True)
+    result = Nightly()
     try:
-        result = run(args)
+        run(args, result)
     except Exception as exc:  # a crashed stage is reported as an error, never as a traceback
-        result = Nightly(stages=[Stage("pipeline", "error", f"{type(exc).__name__}: {exc}")])
+        result.stages.append(Stage("pipeline", "error", f"{type(exc).__name__}: {exc}"))
     write_reports(result, args.reports)
     for stage in result.stages:
         if stage.status == "error":

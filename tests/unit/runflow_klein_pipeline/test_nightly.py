@@ -26,32 +26,41 @@ from tests.unit.runflow_klein_pipeline.spec.spec_server import body, serve
 Mutation = Callable[[dict[str, Any]], None]
 
 
+EMPTY_ALLOWLIST: dict[str, Any] = {"entries": []}
+
+
 def run_nightly(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     mutate: Mutation | None = None,
+    *,
     raw: bytes | None = None,
     budget: int = 1,
+    allowlist: Any = EMPTY_ALLOWLIST,
+    today: str = "2026-01-01",
 ) -> tuple[int, dict[str, Any], str]:
+    """One run against the committed snapshot changed by ``mutate`` (or ``raw`` bytes), with its own
+    allow-list and date: never the committed allow-list, never the clock."""
     spec = json.loads(UPSTREAM_SPEC.read_bytes())
     if mutate:
         mutate(spec)
     data = raw if raw is not None else dump_json(spec)
     reports = tmp_path / "reports"
+    listed = tmp_path / "allow.yaml"
+    listed.write_text(yaml.safe_dump(allowlist))
     with serve({"/openapi.public.json": body(200, data)}) as base:
         code = nightly.main(
             [
-                "--url",
-                f"{base}/openapi.public.json",
-                "--reports",
-                str(reports),
-                "--no-client",
-                "--budget",
-                str(budget),
+                *("--url", f"{base}/openapi.public.json", "--reports", str(reports), "--no-client"),
+                *("--budget", str(budget), "--allowlist", str(listed), "--today", today),
             ]
         )
     err = capsys.readouterr().err
     return code, json.loads((reports / "drift.json").read_text()), err
+
+
+def markdown(tmp_path: Path) -> str:
+    return (tmp_path / "reports" / "drift.md").read_text()
 
 
 def rules(report: dict[str, Any]) -> set[str]:
@@ -72,16 +81,21 @@ def test_an_unchanged_spec_is_clean_and_every_report_is_written(
     assert code == 0
     assert report["status"] == "clean"
     assert report["upstream_changed"] is False
-    assert [stage["name"] for stage in report["stages"]] == [
-        "fetch",
-        "spec drift",
-        "compose",
-        "contract suite",
-    ]
-    assert report["breaking"] == 0
-    markdown = (tmp_path / "reports" / "drift.md").read_text()
-    assert "**Status: clean**" in markdown
-    assert "| contract suite | ok | replayed " in markdown
+    assert [stage["name"] for stage in report["stages"]] == list(nightly.STAGES)
+    assert report["not_run"] == []
+    assert (report["breaking"], report["warning"], report["info"], report["settled"]) == (0, 0, 0, [])
+    text = markdown(tmp_path)
+    assert "**Status: clean** — contract suite: replay" in text
+    assert "/openapi.public.json (unchanged) |" in text
+    assert "changed:" not in text  # fetch's comparison with its empty scratch directory stays out
+    assert "| contract suite | ok | replayed " in text
+    assert (
+        "| ledger | ok | the fetched spec is a reconstruction (info.x-reconstruction): it settles no entry |"
+        in text
+    )
+    assert "| allow-list | ok | 0 entries on 2026-01-01: 0 changes acknowledged |" in text
+    assert "incomplete" not in text
+    assert text.endswith("No changes found.\n")
     junit = ET.parse(tmp_path / "reports" / "drift.junit.xml").getroot()
     assert junit.tag == "testsuites"
     assert not junit.findall(".//failure")
@@ -91,10 +105,6 @@ def test_a_removed_documented_status_is_breaking_in_the_spec_and_in_reality(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """GET /v1/runs/{id} no longer documents 404, but a recording shows the API answering 404."""
-
-    def drop_404(spec: dict[str, Any]) -> None:
-        del spec["paths"]["/v1/runs/{id}"]["get"]["responses"]["404"]
-
     code, report, _ = run_nightly(tmp_path, capsys, drop_404)
 
     assert code == 1
@@ -181,6 +191,21 @@ def test_an_unusable_published_spec_is_an_error_not_drift(
     assert report["status"] == "error"
     assert expected in err
     assert "Traceback" not in err
+    assert report["not_run"] == ["spec drift", "ledger", "compose", "contract suite", "allow-list"]
+    assert report["mode"] is None
+    text = markdown(tmp_path)
+    assert "**Status: error** — contract suite: did not run" in text
+    assert (
+        "**This run is incomplete**: fetch (error), spec drift (not run), ledger (not run), compose "
+        "(not run), contract suite (not run), allow-list (not run). The findings below come only from the "
+        "stages that ran; an empty list does not mean that nothing changed."
+    ) in text
+    assert "| spec drift | not run | — |" in text
+    assert "No changes found." not in text
+    assert text.endswith(
+        "No changes from the stages that ran. The run did not complete, so this says nothing about whether "
+        "anything changed.\n"
+    )
 
 
 def test_no_network_fails_with_one_line_and_still_writes_the_reports(
@@ -198,7 +223,122 @@ def test_no_network_fails_with_one_line_and_still_writes_the_reports(
     ]
     assert len(err.strip().splitlines()) == 1
     assert json.loads((reports / "drift.json").read_text())["status"] == "error"
-    assert "**Status: error**" in (reports / "drift.md").read_text()
+    text = (reports / "drift.md").read_text()
+    assert "**Status: error**" in text
+    assert "**This run is incomplete**: fetch (error), spec drift (not run)" in text
+    assert "No changes found." not in text
+
+
+def test_a_crashed_stage_keeps_what_ran_and_names_what_did_not(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def crash(*_: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(nightly, "stage_compose", crash)
+    code, report, err = run_nightly(tmp_path, capsys)
+
+    assert code == 2
+    assert [(stage["name"], stage["status"]) for stage in report["stages"]] == [
+        ("fetch", "ok"),
+        ("spec drift", "ok"),
+        ("ledger", "ok"),
+        ("pipeline", "error"),
+    ]
+    assert report["not_run"] == ["compose", "contract suite", "allow-list"]
+    assert err.strip() == "error: pipeline: RuntimeError: boom"
+    text = markdown(tmp_path)
+    assert (
+        "**This run is incomplete**: pipeline (error), compose (not run), contract suite (not run), " in text
+    )
+    assert "No changes found." not in text
+
+
+def published(spec: dict[str, Any]) -> None:
+    """The committed snapshot as if it were the published document: no reconstruction marker."""
+    del spec["info"]["x-reconstruction"]
+
+
+def test_ledger_entries_the_fetched_spec_settles_are_reported_as_settled(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The published spec documents one success status for dispatch: dispatch-success-status is settled."""
+
+    def one_dispatch_status(spec: dict[str, Any]) -> None:
+        published(spec)
+        responses = spec["paths"]["/v1/models/{owner}/{slug}/runs"]["post"]["responses"]
+        del responses["200"], responses["202"]
+
+    code, report, _ = run_nightly(tmp_path, capsys, one_dispatch_status)
+
+    assert code == 1  # the two statuses the spec no longer documents are breaking drift
+    reading = "the spec documents 201 as the only success status of POST /v1/models/{owner}/{slug}/runs"
+    assert {"id": "dispatch-success-status", "reading": reading} in report["settled"]
+    settled = [f for f in report["findings"] if f["rule"] == "ledger-entry-settled"]
+    assert len(settled) == len(report["settled"])
+    assert ("info", "dispatch-success-status", reading) in {
+        (f["severity"], f["location"], f["message"]) for f in settled
+    }
+    text = markdown(tmp_path)
+    assert "### Contradiction ledger: settled by the fetched spec" in text
+    assert f"| `dispatch-success-status` | {reading} |" in text
+    ledger = next(stage for stage in report["stages"] if stage["name"] == "ledger")
+    assert ledger["detail"] == f"{len(report['settled'])} entries settled by the fetched spec"
+
+
+def drop_404(spec: dict[str, Any]) -> None:
+    del spec["paths"]["/v1/runs/{id}"]["get"]["responses"]["404"]
+
+
+def test_acknowledged_changes_stop_counting_until_their_entries_expire(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, first, _ = run_nightly(tmp_path, capsys, drop_404)
+    breaking = [f["id"] for f in first["findings"] if f["severity"] == "breaking"]
+    assert len(breaking) == first["breaking"] > 1
+    allowlist = {
+        "entries": [
+            {"fingerprint": fp, "reason": "recording to refresh", "expires": "2026-03-31"} for fp in breaking
+        ]
+    }
+
+    code, report, _ = run_nightly(tmp_path, capsys, drop_404, allowlist=allowlist, today="2026-03-31")
+    assert (code, report["status"], report["breaking"]) == (0, "clean", 0)
+    assert report["acknowledged"] == len(breaking)
+    assert all(
+        f["acknowledged"] == {"reason": "recording to refresh", "expires": "2026-03-31"}
+        for f in report["findings"]
+        if f["id"] in breaking
+    )
+    assert (
+        f"| allow-list | ok | {len(breaking)} entries on 2026-03-31: {len(breaking)} changes acknowledged |"
+        in (markdown(tmp_path))
+    )
+    junit = ET.parse(tmp_path / "reports" / "drift.junit.xml").getroot()
+    assert not junit.findall(".//failure")
+
+    code, report, _ = run_nightly(tmp_path, capsys, drop_404, allowlist=allowlist, today="2026-04-01")
+    assert (code, report["status"], report["breaking"], report["acknowledged"]) == (
+        1,
+        "breaking",
+        len(breaking),
+        0,
+    )
+    expired = [f for f in report["findings"] if f["rule"] == "allowlist-entry-expired"]
+    assert [f["location"] for f in expired] == sorted(f"allow-list {fp}" for fp in breaking)
+
+
+def test_a_malformed_allowlist_is_an_error_that_keeps_the_findings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    allowlist = {"entries": [{"fingerprint": "0123456789ab", "reason": "r", "expires": "soon"}]}
+    code, report, err = run_nightly(tmp_path, capsys, drop_404, allowlist=allowlist)
+
+    assert (code, report["status"]) == (2, "error")
+    message = "allow.yaml: entry 1 (0123456789ab): expires must be a date (YYYY-MM-DD), got 'soon'"
+    assert err.strip() == f"error: allow-list: {message}"
+    assert report["breaking"] > 0
+    assert "**This run is incomplete**: allow-list (error)." in markdown(tmp_path)
 
 
 def test_live_mode_runs_the_live_suite_against_the_api_and_reports_the_ledger(

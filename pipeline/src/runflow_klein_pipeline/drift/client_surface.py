@@ -18,16 +18,16 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import griffe
 
 from runflow_klein_pipeline.documents import Json, SpecError, dump_json
 from runflow_klein_pipeline.drift.findings import Finding
 from runflow_klein_pipeline.drift.spec_diff import operations
-from runflow_klein_pipeline.layout import CONTRACTS_DIR, SURFACE_OVERLAY
+from runflow_klein_pipeline.layout import CONTRACTS_DIR
 from runflow_klein_pipeline.spec import compose as compose_spec
 from runflow_klein_pipeline.spec import regenerate
-from runflow_klein_pipeline.spec.surface import load_overlay
 
 GENERATOR_OUTPUT_LINES = 8
 POSITIONAL_KINDS = frozenset({"positional-only", "positional or keyword"})
@@ -306,14 +306,13 @@ def is_typed(doc: Json) -> bool:
     return any("x-klein-model" in operation.node for operation in operations(doc).values())
 
 
-def typed_spec(doc: Json) -> Json:
-    """The spec the client is generated from: composed with the contracts unless it already is."""
+def typed_spec(doc: Json, overlay: Any) -> Json:
+    """The spec the client is generated from: composed with the contracts and the naming table
+    (``overlay``) unless it already is."""
     if is_typed(doc):
         return doc
     definitions, contracts = compose_spec.load_contracts(CONTRACTS_DIR)
-    result = compose_spec.compose(
-        doc, definitions, contracts, overlay=load_overlay(SURFACE_OVERLAY), prefer=None
-    )
+    result = compose_spec.compose(doc, definitions, contracts, overlay=overlay, prefer=None)
     if result.disagreements:
         raise SpecError(
             f"composing with the contracts fails ({len(result.disagreements)} disagreement(s)), as "
@@ -339,7 +338,7 @@ def _generate(doc: Json, work: Path, name: str) -> Path:
     return out
 
 
-def client_findings(base: Json, head: Json) -> list[Finding]:
+def client_findings(base: Json, head: Json, overlay: Any) -> list[Finding]:
     """Client-surface findings; a head spec that does not generate is a finding, not an error.
 
     Identical typed specs generate identical clients, so nothing is generated for them. Raises
@@ -350,7 +349,7 @@ def client_findings(base: Json, head: Json) -> list[Finding]:
         sides: dict[str, Json] = {}
         for name, doc in (("head", head), ("base", base)):
             try:
-                sides[name] = typed_spec(doc)
+                sides[name] = typed_spec(doc, overlay)
             except SpecError as exc:
                 return [_failure(name, str(exc))]
         if sides["base"] == sides["head"]:

@@ -17,9 +17,11 @@ serious a finding is.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
 from enum import StrEnum
+from functools import cached_property
 
 
 class Severity(StrEnum):
@@ -135,6 +137,18 @@ _FIXED_RULES: tuple[tuple[str, Severity, str], ...] = (
     ("server-url-changed", B, "deployed callers still talk to the old host"),
     ("server-removed", B, "deployed callers configured for it lose the API"),
     ("server-added", I, "one more documented server"),
+    # upstream's own names (x-upstream-* records of the surfaced documents, spec.surface): the naming
+    # table or a derived name keeps the client's names, so a rename upstream changes nothing for callers.
+    (
+        "api-operation-id-renamed-upstream",
+        I,
+        "renamed upstream; client unchanged (the module keeps its name)",
+    ),
+    ("api-tags-renamed-upstream", I, "renamed upstream; client unchanged (the package keeps its name)"),
+    ("component-renamed-upstream", I, "renamed upstream; client unchanged (the class keeps its name)"),
+    # A table entry that named something in the old document names nothing in the new one: what it
+    # named now gets a derived name, which may rename a module or class once the client is regenerated.
+    ("surface-table-entry-unmatched", W, "the naming table entry no longer applies; a derived name is used"),
     # client surface (regenerated packages compared with griffe)
     ("client-generation-failed", B, "the pinned generator cannot build a client from the new spec"),
     (
@@ -198,6 +212,15 @@ _FIXED_RULES: tuple[tuple[str, Severity, str], ...] = (
     ),
     ("reality-live-test-failed", B, "a live contract test against the API failed"),
     ("reality-ledger-reading", I, "which side of a documented contradiction the API takes"),
+    (
+        "ledger-entry-settled",
+        I,
+        "the fetched spec itself states which side of a documented contradiction holds",
+    ),
+    # The allow-list (openapi/drift-allowlist.yaml) is itself checked: an acknowledgement must not outlive
+    # its reason or stay behind once the finding it named is gone.
+    ("allowlist-entry-expired", W, "the acknowledgement expired; the finding it named counts again"),
+    ("allowlist-entry-unused", W, "the entry matches no finding of a complete run"),
 )
 
 # ---------------------------------------------------------------- schema rules, by direction and subject
@@ -218,12 +241,13 @@ _SCHEMA_CHANGES: dict[str, ChangeSeverities] = {
     "format-hint-changed": (None, I, "a format the generated client does not parse"),
     # Response: the regenerated StrEnum loses the member, so code naming it fails.
     "enum-value-removed": (B, B, "rejected (request); the regenerated enum loses the member (response)"),
-    # Response: deployed clients raise ValueError in from_dict on a value their StrEnum lacks.
-    "enum-value-added": (I, B, "accepted (request); deployed clients raise ValueError on it (response)"),
+    # Response: compose opens every response enum (x-open-enum), so deployed clients keep a value their
+    # enum lacks as a plain str; code that matches on the members must then handle it.
+    "enum-value-added": (I, W, "accepted (request); deployed clients return it as a plain str (response)"),
     "extensible-enum-value-added": (None, I, "x-extensible-enum: the generated client types it as str"),
     "extensible-enum-value-removed": (B, I, "rejected (request) or no longer returned (response)"),
     "enum-added": (B, I, "only the listed values are accepted (request) or returned (response)"),
-    "enum-removed": (I, B, "any value is accepted (request); deployed StrEnums raise on new ones (response)"),
+    "enum-removed": (I, W, "any value is accepted (request) or returned as a plain str (response)"),
     "pattern-added": (B, I, "values not matching are rejected (request)"),
     "pattern-changed": (B, I, "values matching only the old pattern are rejected (request)"),
     "pattern-removed": (I, I, "any value of the type is accepted"),
@@ -280,17 +304,25 @@ def _build_rules() -> dict[str, Rule]:
 RULES: dict[str, Rule] = _build_rules()
 
 
-# ---------------------------------------------------------------- findings and reports
+# ---------------------------------------------------------------- findings, changes and reports
+
+
+def fingerprint(*parts: str) -> str:
+    """oasdiff's fingerprint: stable across runs, so changes can be tracked and allow-listed."""
+    return hashlib.sha256(":".join(parts).encode()).hexdigest()[:12]
 
 
 @dataclass(frozen=True)
 class Finding:
-    """One change. ``operation`` is ``METHOD /path``, or empty for document-wide and client findings."""
+    """A change seen from one place. ``operation`` is ``METHOD /path``, or empty for document-wide and
+    client findings. ``component`` is where in a shared component (``schemas/Job /status``) the change
+    is, when it is in one: every place that reaches it is then the same change."""
 
     rule: str
     operation: str
     location: str
     message: str
+    component: str = ""
 
     def __post_init__(self) -> None:
         if self.rule not in RULES:
@@ -302,40 +334,108 @@ class Finding:
 
     @property
     def id(self) -> str:
-        """oasdiff's fingerprint: stable across runs, so findings can be tracked and allow-listed."""
-        text = f"{self.rule}:{self.operation}:{self.location}:{self.message}"
-        return hashlib.sha256(text.encode()).hexdigest()[:12]
+        return fingerprint(self.rule, self.operation, self.location, self.message)
+
+    @property
+    def change_key(self) -> tuple[str, str, str, str]:
+        """(rule, operation, location, message) of the change this finding is part of."""
+        if self.component:
+            return self.rule, "", self.component, self.message
+        return self.rule, self.operation, self.location, self.message
 
     def sort_key(self) -> tuple[int, str, str, str, str]:
         return (SEVERITY_ORDER.index(self.severity), self.operation, self.location, self.rule, self.message)
 
-    def as_dict(self) -> dict[str, str]:
-        return {
-            "id": self.id,
-            "severity": self.severity.value,
-            "rule": self.rule,
-            "operation": self.operation,
-            "location": self.location,
-            "message": self.message,
-        }
+
+@dataclass(frozen=True)
+class Acknowledgement:
+    """An allow-list entry covering a change until ``expires`` (the last day it still applies)."""
+
+    reason: str
+    expires: date
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change and every place it is reached from: the unit a report counts, lists and fingerprints.
+
+    A change inside a shared component (a schema, parameter, request body or response under
+    ``components``) reached from several operations is one change with those operations listed, not one
+    per operation, and its fingerprint does not move when another operation starts to reach it. Any
+    other change is one finding, and keeps that finding's fingerprint.
+    """
+
+    rule: str
+    location: str  # in the component for a shared change (``schemas/Status``), else in the operation
+    message: str
+    findings: tuple[Finding, ...]
+    acknowledged: Acknowledgement | None = None
+
+    @property
+    def severity(self) -> Severity:
+        return RULES[self.rule].severity
+
+    @property
+    def shared(self) -> bool:
+        return bool(self.findings[0].component)
+
+    @property
+    def id(self) -> str:
+        return fingerprint(self.rule, "", self.location, self.message) if self.shared else self.findings[0].id
+
+    @property
+    def operations(self) -> tuple[str, ...]:
+        return tuple(sorted({finding.operation for finding in self.findings if finding.operation}))
+
+    @property
+    def places(self) -> tuple[str, ...]:
+        """Every operation and location the change is seen from (``GET /a response 200 body /status``)."""
+        return tuple(sorted(f"{finding.operation} {finding.location}".strip() for finding in self.findings))
+
+    def sort_key(self) -> tuple[int, str, str, str, str]:
+        first = self.operations[0] if self.operations else ""
+        return (SEVERITY_ORDER.index(self.severity), first, self.location, self.rule, self.message)
 
 
 @dataclass(frozen=True)
 class Report:
-    """Deduplicated findings in a deterministic order (severity, operation, location, rule, message)."""
+    """Deduplicated findings in a deterministic order (severity, operation, location, rule, message), the
+    changes they make up, and which of those the allow-list acknowledges (by change id)."""
 
     findings: tuple[Finding, ...]
+    acknowledged: Mapping[str, Acknowledgement] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, findings: Iterable[Finding]) -> Report:
-        return cls(tuple(sorted(set(findings), key=Finding.sort_key)))
+    def of(
+        cls, findings: Iterable[Finding], acknowledged: Mapping[str, Acknowledgement] | None = None
+    ) -> Report:
+        return cls(tuple(sorted(set(findings), key=Finding.sort_key)), dict(acknowledged or {}))
+
+    @cached_property
+    def changes(self) -> tuple[Change, ...]:
+        groups: dict[tuple[str, str, str, str], list[Finding]] = {}
+        for finding in self.findings:
+            groups.setdefault(finding.change_key, []).append(finding)
+        changes = []
+        for (rule, _, location, message), members in groups.items():
+            change = Change(rule, location, message, tuple(members))
+            changes.append(replace(change, acknowledged=self.acknowledged.get(change.id)))
+        return tuple(sorted(changes, key=Change.sort_key))
+
+    def open_changes(self, severity: Severity) -> tuple[Change, ...]:
+        """Changes of ``severity`` that no allow-list entry acknowledges: what the verdict counts."""
+        return tuple(c for c in self.changes if c.severity is severity and c.acknowledged is None)
 
     def count(self, severity: Severity) -> int:
-        return sum(1 for finding in self.findings if finding.severity is severity)
+        return len(self.open_changes(severity))
+
+    @property
+    def acknowledged_changes(self) -> tuple[Change, ...]:
+        return tuple(change for change in self.changes if change.acknowledged is not None)
 
     @property
     def has_breaking(self) -> bool:
         return self.count(Severity.BREAKING) > 0
 
     def merged(self, other: Report) -> Report:
-        return Report.of(self.findings + other.findings)
+        return Report.of(self.findings + other.findings, {**self.acknowledged, **other.acknowledged})

@@ -5,12 +5,18 @@ nullability do not matter. The walk recurses into properties, ``items``,
 ``additionalProperties`` and union branches. A comparison of two component schemas that is
 already in progress higher up the walk is not entered again, which is what stops recursive
 schemas.
+
+Every finding also says where in a shared component schema the change is (``schemas/Job /status``,
+the innermost component both sides reach by the same name), so a change that several operations reach
+through one component is reported as one change (``findings.Change``). A change made where a schema
+refers to a component (a nullable wrapper or a description next to the ``$ref``) belongs to the
+schema that refers, not to the component.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from runflow_klein_pipeline.documents import Json
@@ -49,13 +55,14 @@ class SchemaDiff:
     emit: Emit
     _active: set[tuple[str, str]] = field(default_factory=set)
 
-    def compare(self, base: Any, head: Any, *, where: str, subject: str) -> None:
+    def compare(self, base: Any, head: Any, *, where: str, subject: str, component: str = "") -> None:
         """Compare two schemas found at ``where`` (e.g. ``response 200 body``).
 
         ``subject`` is ``parameter`` or ``body`` (a body's root) and picks the rule id prefix, e.g.
-        ``response-body-type-changed``; everything below a body's root is a ``property``.
+        ``response-body-type-changed``; everything below a body's root is a ``property``. ``component``
+        is the shared component the schemas sit in (``parameters/PageSize``), if any.
         """
-        self._compare_at(base, head, _Spot(where, subject, ""))
+        self._compare_at(base, head, _Spot(where, subject, "", component))
 
     def _compare_at(self, base: Any, head: Any, spot: _Spot) -> None:
         b, h = shape_of(self.base_doc, base), shape_of(self.head_doc, head)
@@ -64,6 +71,8 @@ class SchemaDiff:
             return
         if pair is not None:
             self._active.add(pair)
+        if b.ref is not None and b.ref == h.ref:
+            spot = spot.within(f"schemas/{b.ref}", referrer_changed=base != head)
         try:
             self._compare_shapes(b, h, spot)
         finally:
@@ -71,12 +80,10 @@ class SchemaDiff:
                 self._active.discard(pair)
 
     def _emit(self, spot: _Spot, change: str, message: str) -> None:
-        self.emit(
-            Finding(f"{self.direction}-{spot.subject}-{change}", self.operation, spot.location, message)
-        )
+        self._emit_member(f"{self.direction}-{spot.subject}-{change}", spot, message)
 
     def _emit_member(self, rule: str, spot: _Spot, message: str) -> None:
-        self.emit(Finding(rule, self.operation, spot.location, message))
+        self.emit(Finding(rule, self.operation, spot.location, message, spot.shared))
 
     def _compare_shapes(self, b: Shape, h: Shape, spot: _Spot) -> None:
         self._nullability(b, h, spot)
@@ -296,16 +303,32 @@ def _kebab(keyword: str) -> str:
 
 @dataclass(frozen=True)
 class _Spot:
-    """Where in the walk a comparison happens."""
+    """Where in the walk a comparison happens: in the operation, and in the innermost shared component."""
 
     where: str
     subject: str
     pointer: str
+    component: str = ""
+    inner: str = ""  # the pointer below ``component``
+    referrer: str | None = None  # where this very schema's own changes are, when not in ``component``
 
     @property
     def location(self) -> str:
         return f"{self.where} {self.pointer}" if self.pointer else self.where
 
+    @property
+    def shared(self) -> str:
+        if self.referrer is not None:
+            return self.referrer
+        return f"{self.component} {self.inner}" if self.component and self.inner else self.component
+
     def child(self, part: str) -> _Spot:
         subject = "parameter" if self.subject == "parameter" else "property"
-        return _Spot(self.where, subject, f"{self.pointer}/{part}")
+        return _Spot(self.where, subject, f"{self.pointer}/{part}", self.component, f"{self.inner}/{part}")
+
+    def within(self, component: str, *, referrer_changed: bool) -> _Spot:
+        """The spot inside ``component``; when the referring schema itself changed, the changes found at
+        this level stay where it is (its members are still the component's)."""
+        return replace(
+            self, component=component, inner="", referrer=self.shared if referrer_changed else None
+        )

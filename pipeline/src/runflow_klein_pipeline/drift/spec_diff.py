@@ -3,7 +3,14 @@
 Operations are matched by method and path template with parameter names blanked
 (``/v1/runs/{id}`` matches ``/v1/runs/{run_id}``), as oasdiff and openapi-diff do. Every
 ``$ref`` (schemas, parameters, request bodies, responses) is followed, so a change in a shared
-component is reported once for every operation, status and location that reaches it.
+component is seen from every operation, status and location that reaches it; each such finding
+names the component, and the report makes them one change.
+
+The documents compared are normally the *surfaced* ones (``spec.surface.own_surface``): operationIds,
+tags and component names are the project's, and upstream's own names are kept as ``x-upstream-*``
+records. A record that differs while the project's name stays is a rename upstream that leaves the
+generated client unchanged (info); a change of the project's name is judged as the module or class
+move it is.
 """
 
 from __future__ import annotations
@@ -15,10 +22,18 @@ from typing import Any
 from runflow_klein_pipeline.documents import Json, deref
 from runflow_klein_pipeline.drift.findings import Finding, Report
 from runflow_klein_pipeline.drift.schema_diff import SchemaDiff
+from runflow_klein_pipeline.spec.surface import (
+    UPSTREAM_NAME,
+    UPSTREAM_OPERATION_ID,
+    UPSTREAM_TAGS,
+    UPSTREAM_TITLE,
+)
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 PATH_PARAMETER = re.compile(r"\{([^{}/]+)\}")
 JSON_MEDIA = "application/json"
+COMPONENTS = "#/components/"
+RENAMED = "renamed upstream; client unchanged"
 
 
 @dataclass(frozen=True)
@@ -57,6 +72,24 @@ def _media_where(prefix: str, media: str) -> str:
     return f"{prefix} body" if media == JSON_MEDIA else f"{prefix} body ({media})"
 
 
+def _component(raw: Any) -> str:
+    """``parameters/PageSize`` for ``{"$ref": "#/components/parameters/PageSize"}``; empty when inline."""
+    ref = raw.get("$ref") if isinstance(raw, dict) else None
+    return ref.removeprefix(COMPONENTS) if isinstance(ref, str) and ref.startswith(COMPONENTS) else ""
+
+
+def _shared(old: Any, new: Any) -> str:
+    """The component both sides take an object from, or empty when they do not take it from the same one."""
+    component = _component(old)
+    return component if component == _component(new) else ""
+
+
+def _names(value: Any) -> str:
+    if value is None:
+        return "none"
+    return ", ".join(f"`{name}`" for name in value) if isinstance(value, list) else f"`{value}`"
+
+
 def _content(doc: Json, node: Json) -> dict[str, Json]:
     return {media: deref(doc, value) for media, value in (node.get("content") or {}).items()}
 
@@ -80,6 +113,7 @@ class SpecDiff:
     def run(self) -> Report:
         self._servers()
         self._security_schemes()
+        self._components_renamed_upstream()
         base_ops, head_ops = operations(self.base), operations(self.head)
         head_paths = {key[1] for key in head_ops}
         for key in sorted(base_ops.keys() | head_ops.keys()):
@@ -94,8 +128,8 @@ class SpecDiff:
                 self._operation(old, new)
         return Report.of(self.findings)
 
-    def _add(self, rule: str, operation: str, location: str, message: str) -> None:
-        self.findings.append(Finding(rule, operation, location, message))
+    def _add(self, rule: str, operation: str, location: str, message: str, component: str = "") -> None:
+        self.findings.append(Finding(rule, operation, location, message, component))
 
     # ------------------------------------------------------------ document level
 
@@ -138,6 +172,26 @@ class SpecDiff:
                         f"security scheme `{name}`: {', '.join(changed)} changed",
                     )
 
+    def _components_renamed_upstream(self) -> None:
+        def schemas(doc: Json) -> Json:
+            return (doc.get("components") or {}).get("schemas") or {}
+
+        old, new = schemas(self.base), schemas(self.head)
+        for name in sorted(old.keys() & new.keys()):
+            renames = []
+            keys = old[name].get(UPSTREAM_NAME, name), new[name].get(UPSTREAM_NAME, name)
+            if keys[0] != keys[1]:
+                renames.append(f"key {_names(keys[0])} → {_names(keys[1])}")
+            titles = old[name].get(UPSTREAM_TITLE), new[name].get(UPSTREAM_TITLE)
+            if titles[0] != titles[1]:
+                # Without a record, upstream's title was the class name or there was none.
+                before, after = (_names(title) if title else f"`{name}` or none" for title in titles)
+                renames.append(f"title {before} → {after}")
+            if renames:
+                self._add(
+                    "component-renamed-upstream", "", f"schemas/{name}", f"{RENAMED}: {'; '.join(renames)}"
+                )
+
     # ------------------------------------------------------------ one operation
 
     def _operation(self, old: Operation, new: Operation) -> None:
@@ -145,10 +199,20 @@ class SpecDiff:
         if old.node.get("operationId") != new.node.get("operationId"):
             message = f"operationId `{old.node.get('operationId')}` → `{new.node.get('operationId')}`"
             self._add("api-operation-id-changed", label, "operationId", message)
+        elif old.node.get(UPSTREAM_OPERATION_ID) != new.node.get(UPSTREAM_OPERATION_ID):
+            before, after = old.node.get(UPSTREAM_OPERATION_ID), new.node.get(UPSTREAM_OPERATION_ID)
+            message = f"{RENAMED}: operationId {_names(before)} → {_names(after)}"
+            self._add("api-operation-id-renamed-upstream", label, "operationId", message)
         if _first_tag(old) != _first_tag(new):
             self._add(
                 "api-first-tag-changed", label, "tags", f"first tag `{_first_tag(old)}` → `{_first_tag(new)}`"
             )
+        elif UPSTREAM_TAGS in old.node or UPSTREAM_TAGS in new.node:
+            # Without a record, upstream's tags were the project's.
+            before, after = (op.node.get(UPSTREAM_TAGS, op.node.get("tags")) for op in (old, new))
+            if before != after:
+                message = f"{RENAMED}: tags {_names(before)} → {_names(after)}"
+                self._add("api-tags-renamed-upstream", label, "tags", message)
         old_deprecated, new_deprecated = bool(old.node.get("deprecated")), bool(new.node.get("deprecated"))
         if old_deprecated != new_deprecated:
             rule = "api-deprecated" if new_deprecated else "api-reactivated"
@@ -213,8 +277,9 @@ class SpecDiff:
 
     # ------------------------------------------------------------ parameters
 
-    def _parameter_map(self, doc: Json, operation: Operation) -> dict[tuple[str, str], Json]:
-        """Path-item parameters overridden by operation parameters, keyed by (in, name)."""
+    def _parameter_map(self, doc: Json, operation: Operation) -> dict[tuple[str, str], tuple[Json, Any]]:
+        """Path-item parameters overridden by operation parameters, keyed by (in, name): each parameter
+        and how the operation gives it (inline or a ``$ref``)."""
         merged = {}
         for raw in [
             *(operation.path_item.get("parameters") or []),
@@ -222,7 +287,7 @@ class SpecDiff:
         ]:
             parameter = deref(doc, raw)
             place, name = str(parameter.get("in", "")), str(parameter.get("name", ""))
-            merged[(place, name.lower() if place == "header" else name)] = parameter
+            merged[(place, name.lower() if place == "header" else name)] = parameter, raw
         return merged
 
     def _parameters(self, old: Operation, new: Operation) -> None:
@@ -239,28 +304,31 @@ class SpecDiff:
             message = f"path parameter `{old_name}` renamed to `{new_name}`"
             self._add("request-path-parameter-renamed", label, f"path parameter {new_name}", message)
         for key in sorted(before.keys() | after.keys()):
-            where = f"{key[0]} parameter {(after.get(key) or before[key]).get('name')}"
+            where = f"{key[0]} parameter {(after.get(key) or before[key])[0].get('name')}"
             if key not in after:
                 self._add("request-parameter-removed", label, where, f"{where} removed")
             elif key not in before:
-                required = bool(after[key].get("required"))
+                required = bool(after[key][0].get("required"))
                 rule = "new-required-request-parameter" if required else "new-optional-request-parameter"
                 self._add(rule, label, where, f"{'required' if required else 'optional'} {where} added")
             else:
-                self._parameter(before[key], after[key], label, where)
+                (old_parameter, old_raw), (new_parameter, new_raw) = before[key], after[key]
+                self._parameter(old_parameter, new_parameter, label, where, _shared(old_raw, new_raw))
 
-    def _parameter(self, old: Json, new: Json, label: str, where: str) -> None:
+    def _parameter(self, old: Json, new: Json, label: str, where: str, shared: str) -> None:
         old_required, new_required = bool(old.get("required")), bool(new.get("required"))
         if old_required != new_required:
             state = "required" if new_required else "optional"
-            self._add(f"request-parameter-became-{state}", label, where, f"{where} became {state}")
+            self._add(f"request-parameter-became-{state}", label, where, f"{where} became {state}", shared)
         if (old.get("description") or "").strip() != (new.get("description") or "").strip():
-            self._add("request-parameter-description-changed", label, where, "parameter description changed")
+            message = "parameter description changed"
+            self._add("request-parameter-description-changed", label, where, message, shared)
         self._schemas("request", label).compare(
             _parameter_schema(self.base, old),
             _parameter_schema(self.head, new),
             where=where,
             subject="parameter",
+            component=shared,
         )
 
     # ------------------------------------------------------------ request body
@@ -279,21 +347,25 @@ class SpecDiff:
             rule = "new-required-request-body" if required else "new-optional-request-body"
             self._add(rule, label, where, f"{'required' if required else 'optional'} request body added")
             return
-        old_body = deref(self.base, raw_old)
+        old_body, shared = deref(self.base, raw_old), _shared(raw_old, raw_new)
         old_required, new_required = bool(old_body.get("required")), bool(new_body.get("required"))
         if old_required != new_required:
             state = "required" if new_required else "optional"
-            self._add(f"request-body-became-{state}", label, where, f"request body became {state}")
+            self._add(f"request-body-became-{state}", label, where, f"request body became {state}", shared)
         old_content, new_content = _content(self.base, old_body), _content(self.head, new_body)
         for media in sorted(old_content.keys() - new_content.keys()):
-            self._add("request-body-media-type-removed", label, where, f"media type {media} removed")
+            self._add("request-body-media-type-removed", label, where, f"media type {media} removed", shared)
         for media in sorted(new_content.keys() - old_content.keys()):
-            self._add("request-body-media-type-added", label, where, f"media type {media} added")
+            self._add("request-body-media-type-added", label, where, f"media type {media} added", shared)
         for media in sorted(old_content.keys() & new_content.keys()):
             old_schema, new_schema = old_content[media].get("schema"), new_content[media].get("schema")
             if old_schema is not None and new_schema is not None:
                 self._schemas("request", label).compare(
-                    old_schema, new_schema, where=_media_where("request", media), subject="body"
+                    old_schema,
+                    new_schema,
+                    where=_media_where("request", media),
+                    subject="body",
+                    component=_media_where(shared, media) if shared else "",
                 )
 
     # ------------------------------------------------------------ responses
@@ -322,36 +394,42 @@ class SpecDiff:
                 rule = f"response-{kind}-status-added" + ("-new-type" if new_type else "")
                 self._add(rule, label, where, f"status {status} added")
             else:
-                self._response(
-                    deref(self.base, before[status]), deref(self.head, after[status]), label, str(status)
-                )
+                self._response(before[status], after[status], label, str(status))
 
-    def _response(self, old: Json, new: Json, label: str, status: str) -> None:
-        where = f"response {status}"
+    def _response(self, raw_old: Any, raw_new: Any, label: str, status: str) -> None:
+        where, shared = f"response {status}", _shared(raw_old, raw_new)
+        old, new = deref(self.base, raw_old), deref(self.head, raw_new)
+
+        def add(rule: str, message: str) -> None:
+            self._add(rule, label, where, message, shared)
+
         if (old.get("description") or "").strip() != (new.get("description") or "").strip():
-            self._add("response-description-changed", label, where, "response description changed")
+            add("response-description-changed", "response description changed")
         old_content, new_content = _content(self.base, old), _content(self.head, new)
         if old_content and not new_content:
-            self._add("response-body-removed", label, where, "response body removed")
+            add("response-body-removed", "response body removed")
             return
         if new_content and not old_content:
-            self._add("response-body-added", label, where, "response body added")
+            add("response-body-added", "response body added")
             return
         removed = sorted(old_content.keys() - new_content.keys())
         added = sorted(new_content.keys() - old_content.keys())
         if removed and added and not old_content.keys() & new_content.keys():
-            message = f"media type {', '.join(removed)} → {', '.join(added)}"
-            self._add("response-media-type-changed", label, where, message)
+            add("response-media-type-changed", f"media type {', '.join(removed)} → {', '.join(added)}")
         else:
             for media in removed:
-                self._add("response-media-type-removed", label, where, f"media type {media} removed")
+                add("response-media-type-removed", f"media type {media} removed")
             for media in added:
-                self._add("response-media-type-added", label, where, f"media type {media} added")
+                add("response-media-type-added", f"media type {media} added")
         for media in sorted(old_content.keys() & new_content.keys()):
             old_schema, new_schema = old_content[media].get("schema"), new_content[media].get("schema")
             if old_schema is not None and new_schema is not None:
                 self._schemas("response", label).compare(
-                    old_schema, new_schema, where=_media_where(where, media), subject="body"
+                    old_schema,
+                    new_schema,
+                    where=_media_where(where, media),
+                    subject="body",
+                    component=_media_where(shared, media) if shared else "",
                 )
 
 

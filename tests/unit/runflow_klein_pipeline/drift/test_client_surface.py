@@ -17,10 +17,13 @@ from runflow_klein_pipeline.drift.client_surface import (
     typed_spec,
 )
 from runflow_klein_pipeline.drift.findings import RULES
-from runflow_klein_pipeline.layout import COMPOSED_SPEC, UPSTREAM_SPEC
+from runflow_klein_pipeline.layout import COMPOSED_SPEC, SURFACE_OVERLAY, UPSTREAM_SPEC
 from runflow_klein_pipeline.spec import regenerate
+from runflow_klein_pipeline.spec.surface import load_overlay
 
 from .specs import Json, document, obj, operation, response
+
+OVERLAY = load_overlay(SURFACE_OVERLAY)
 
 OLD_PACKAGE = {
     "__init__.py": """
@@ -206,8 +209,8 @@ def test_every_client_rule_has_a_case() -> None:
 
 def test_an_upstream_spec_is_composed_before_generating() -> None:
     composed = load_json(COMPOSED_SPEC)
-    assert typed_spec(load_json(UPSTREAM_SPEC))["paths"] == composed["paths"]
-    assert typed_spec(composed) is composed
+    assert typed_spec(load_json(UPSTREAM_SPEC), OVERLAY)["paths"] == composed["paths"]
+    assert typed_spec(composed, OVERLAY) is composed
 
 
 def klein_spec(thing: Json, *, parameters: list[Json] | None = None) -> Json:
@@ -230,10 +233,10 @@ BASE_THING = obj({"name": {"type": "string"}, "kind": {"type": "string", "enum":
 def test_a_spec_that_cannot_be_composed_is_a_finding_not_a_crash() -> None:
     base = klein_spec(BASE_THING)
     upstream_without_dispatch = document({"/health": {"get": operation()}})
-    [head_failure] = client_findings(base, upstream_without_dispatch)
+    [head_failure] = client_findings(base, upstream_without_dispatch, OVERLAY)
     assert (head_failure.rule, head_failure.severity.value) == ("client-generation-failed", "breaking")
     assert "no generic dispatch operation" in head_failure.message
-    [base_failure] = client_findings(upstream_without_dispatch, base)
+    [base_failure] = client_findings(upstream_without_dispatch, base, OVERLAY)
     assert (base_failure.rule, base_failure.severity.value) == ("client-base-generation-failed", "warning")
 
 
@@ -248,7 +251,7 @@ def test_regenerated_clients_are_compared() -> None:
     head_thing["properties"]["kind"]["enum"] = ["a", "c"]
     head = klein_spec(head_thing)
     endpoint = "runflow_klein_client.api.default.get_thing"
-    assert {(f.rule, f.location) for f in client_findings(base, head)} == {
+    assert {(f.rule, f.location) for f in client_findings(base, head, OVERLAY)} == {
         ("client-model-field-added", "runflow_klein_client.models.Thing.size"),
         ("client-enum-value-removed", "runflow_klein_client.models.ThingKind.B"),
         ("client-enum-value-added", "runflow_klein_client.models.ThingKind.C"),
@@ -262,7 +265,7 @@ def test_regenerated_clients_are_compared() -> None:
 def test_a_head_spec_the_generator_rejects_is_a_breaking_finding() -> None:
     base = klein_spec(BASE_THING)
     head = klein_spec(obj({"name": {"type": "array"}}, "name"))  # an array without items: a generator warning
-    [finding] = client_findings(base, head)
+    [finding] = client_findings(base, head, OVERLAY)
     assert (finding.rule, finding.severity.value, finding.location) == (
         "client-generation-failed",
         "breaking",
@@ -279,4 +282,4 @@ def test_identical_typed_specs_need_no_generation(monkeypatch: pytest.MonkeyPatc
 
     monkeypatch.setattr(regenerate, "generate_client", fail)
     spec = klein_spec(BASE_THING)
-    assert client_findings(spec, copy.deepcopy(spec)) == []
+    assert client_findings(spec, copy.deepcopy(spec), OVERLAY) == []

@@ -8,12 +8,15 @@ import itertools
 import pytest
 from runflow_klein_pipeline.documents import load_json
 from runflow_klein_pipeline.drift.compare import build_report
+from runflow_klein_pipeline.drift.findings import fingerprint
 from runflow_klein_pipeline.drift.spec_diff import diff_specs
-from runflow_klein_pipeline.layout import COMPOSED_SPEC, UPSTREAM_SPEC
+from runflow_klein_pipeline.layout import COMPOSED_SPEC, SURFACE_OVERLAY, UPSTREAM_SPEC
+from runflow_klein_pipeline.spec.surface import load_overlay
 
 from .specs import ERROR_REF, Json, document, obj, operation, response
 
 STR: Json = {"type": "string"}
+OVERLAY = load_overlay(SURFACE_OVERLAY)
 STATUS_REF = {"$ref": "#/components/schemas/Status"}
 
 
@@ -67,10 +70,10 @@ def test_a_shared_enum_change_reaches_every_operation_and_location() -> None:
     base, head = two_operations(["queued", "done"]), two_operations(["queued", "done", "paused"])
     added_in_response = "response-property-enum-value-added"
     assert classified(base, head) == {
-        (added_in_response, "breaking", "GET /a", "response 200 body /status"),
-        (added_in_response, "breaking", "GET /a", "response 200 body /steps/items/state"),
-        (added_in_response, "breaking", "POST /b", "response 201 body /status"),
-        (added_in_response, "breaking", "POST /b", "response 201 body /steps/items/state"),
+        (added_in_response, "warning", "GET /a", "response 200 body /status"),
+        (added_in_response, "warning", "GET /a", "response 200 body /steps/items/state"),
+        (added_in_response, "warning", "POST /b", "response 201 body /status"),
+        (added_in_response, "warning", "POST /b", "response 201 body /steps/items/state"),
         ("request-property-enum-value-added", "info", "POST /b", "request body /status"),
     }
 
@@ -183,26 +186,116 @@ def test_a_committed_spec_against_itself_has_no_findings(path: object) -> None:
 def test_an_upstream_side_is_composed_when_the_other_side_is_composed() -> None:
     """Otherwise every typed klein operation would be reported as removed."""
     composed, upstream = load_json(COMPOSED_SPEC), load_json(UPSTREAM_SPEC)
-    assert build_report(composed, upstream, client=False).findings == ()
-    assert build_report(upstream, composed, client=False).findings == ()
+    assert build_report(composed, upstream, client=False, overlay=OVERLAY).findings == ()
+    assert build_report(upstream, composed, client=False, overlay=OVERLAY).findings == ()
 
 
-def test_a_new_output_type_value_in_the_composed_spec_is_breaking_for_every_typed_run() -> None:
-    """The brief's example: KleinOutputItem.type gains a value; every typed run's success body has it."""
+def test_a_new_output_type_value_in_the_composed_spec_is_one_change_for_every_typed_run() -> None:
+    """The brief's example: KleinOutputItem's types gain a value. Every typed run's success body reaches
+    it (as does whatever else returns run outputs), and the report makes that one change listing them.
+    A warning, not breaking: response enums are open in the generated client (x-open-enum)."""
     base = load_json(COMPOSED_SPEC)
     head = copy.deepcopy(base)
-    head["components"]["schemas"]["KleinOutputItem"]["properties"]["type"]["enum"].append("mesh")
+    output_types, location = output_type_enum(head)
+    output_types.append("mesh")
+
+    [change] = diff_specs(base, head).changes
+
+    assert (change.rule, change.severity.value, change.location, change.message) == (
+        "response-property-enum-value-added",
+        "warning",
+        location,
+        'enum value "mesh" added',
+    )
     typed_runs = [
         f"POST /v1/models/black-forest-labs/flux-2-klein-{model}/runs"
         for model in ("4b", "4b/edit", "9b", "9b/edit")
     ]
-    assert classified(base, head) == {
-        (
-            "response-property-enum-value-added",
-            "breaking",
-            run,
-            f"response {status} body /output/outputs/items/type",
-        )
-        for run in typed_runs
-        for status in ("200", "201", "202")
+    for run in typed_runs:
+        for status in ("200", "201", "202"):
+            reached = f"{run} response {status} body /output/outputs/items/type"
+            assert any(place.startswith(reached) for place in change.places), reached
+
+
+def output_type_enum(doc: Json) -> tuple[list[str], str]:
+    """The list of output types KleinOutputItem.type allows, wherever the composed spec keeps it (inline
+    or in a component, possibly as a union branch), and where a change to it is located."""
+    schemas = doc["components"]["schemas"]
+    declared = schemas["KleinOutputItem"]["properties"]["type"]
+    for candidate in [declared, *declared.get("anyOf", [])]:
+        name = str(candidate.get("$ref", "")).removeprefix("#/components/schemas/")
+        if "enum" in candidate:
+            return candidate["enum"], "schemas/KleinOutputItem /type"
+        if name and "enum" in schemas[name]:
+            return schemas[name]["enum"], f"schemas/{name}"
+    raise AssertionError("KleinOutputItem.type lists no output types")
+
+
+# ---------------------------------------------------------------- one change per shared component
+
+Changes = set[tuple[str, str, tuple[str, ...], int]]
+
+
+def changes(base: Json, head: Json) -> Changes:
+    """(rule, location, operations, number of places) of every change."""
+    return {(c.rule, c.location, c.operations, len(c.places)) for c in diff_specs(base, head).changes}
+
+
+def test_a_shared_enum_change_is_one_change_per_rule_listing_every_operation() -> None:
+    base, head = two_operations(["queued", "done"]), two_operations(["queued", "done", "paused"])
+    assert changes(base, head) == {
+        ("response-property-enum-value-added", "schemas/Status", ("GET /a", "POST /b"), 4),
+        ("request-property-enum-value-added", "schemas/Status", ("POST /b",), 1),
+    }
+
+
+def test_a_change_in_a_shared_model_is_located_in_the_model() -> None:
+    base = two_operations(["done"])
+    head = copy.deepcopy(base)
+    del head["components"]["schemas"]["Job"]["properties"]["steps"]
+    assert changes(base, head) == {
+        ("response-property-removed", "schemas/Job /steps", ("GET /a", "POST /b"), 2)
+    }
+
+
+def test_a_change_where_a_model_refers_to_a_component_is_the_model_s_change() -> None:
+    """Job.status becoming nullable changes Job, not Status (which Job.steps still reaches unchanged)."""
+    base = two_operations(["done"])
+    head = copy.deepcopy(base)
+    head["components"]["schemas"]["Job"]["properties"]["status"] = {"anyOf": [STATUS_REF, {"type": "null"}]}
+    assert changes(base, head) == {
+        ("response-property-became-nullable", "schemas/Job /status", ("GET /a", "POST /b"), 2)
+    }
+
+
+def test_shared_parameters_and_responses_are_one_change_each() -> None:
+    base, head = two_operations(["done"]), two_operations(["done"], page_size_max=50)
+    head["components"]["responses"]["Job"]["description"] = "the job, as it is now"
+    assert changes(base, head) == {
+        ("request-parameter-max-decreased", "parameters/PageSize", ("GET /a", "POST /b"), 2),
+        ("response-description-changed", "responses/Job", ("GET /a", "POST /b"), 2),
+    }
+
+
+def test_a_shared_change_keeps_its_fingerprint_when_another_operation_reaches_it() -> None:
+    def with_c(doc: Json) -> Json:
+        doc["paths"]["/c"] = {"get": operation(responses={"200": {"$ref": "#/components/responses/Job"}})}
+        return doc
+
+    base, head = two_operations(["done"]), two_operations(["done", "paused"])
+    rule, message = "response-property-enum-value-added", 'enum value "paused" added'
+    [before] = [c for c in diff_specs(base, head).changes if c.rule == rule]
+    [after] = [c for c in diff_specs(with_c(base), with_c(head)).changes if c.rule == rule]
+    assert before.id == after.id == fingerprint(rule, "", "schemas/Status", message)
+    assert after.operations == ("GET /a", "GET /c", "POST /b")
+
+
+def test_the_same_change_to_inline_schemas_of_two_operations_is_two_changes() -> None:
+    def spec(maximum: int) -> Json:
+        limit = {"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": maximum}}
+        return document({path: {"get": operation(parameters=[limit])} for path in ("/a", "/b")})
+
+    assert changes(spec(100), spec(50)) == {
+        ("request-parameter-max-decreased", "query parameter limit", ("GET /a",), 1),
+        ("request-parameter-max-decreased", "query parameter limit", ("GET /b",), 1),
     }

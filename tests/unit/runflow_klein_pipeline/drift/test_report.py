@@ -1,4 +1,4 @@
-"""Findings, fingerprints, the JSON and Markdown renderings, and the command line (exit 0/1/2)."""
+"""Findings and changes, fingerprints, the JSON and Markdown renderings, and the command line (exit 0/1/2)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 from runflow_klein_pipeline.documents import dump_json
+from runflow_klein_pipeline.drift import advice
 from runflow_klein_pipeline.drift import compare as drift
-from runflow_klein_pipeline.drift.findings import Finding, Report
+from runflow_klein_pipeline.drift.findings import RULES, Finding, Report, Severity, fingerprint
 from runflow_klein_pipeline.layout import COMPOSED_SPEC, REPO_ROOT
 
 from .specs import Json, get_spec, query, response_prop
@@ -81,12 +82,16 @@ def test_findings_are_deduplicated_and_ordered_by_severity_then_operation() -> N
 # ---------------------------------------------------------------- renderings
 
 
-def test_json_rendering() -> None:
+def test_json_rendering_keeps_the_old_keys_and_adds_fields() -> None:
     rendered = json.loads(drift.render_json(mixed_report()))
-    assert list(rendered) == ["breaking", "warning", "info", "findings"]
-    assert (rendered["breaking"], rendered["warning"], rendered["info"]) == (1, 1, 2)
+    assert list(rendered) == ["breaking", "warning", "info", "acknowledged", "findings"]
+    assert (rendered["breaking"], rendered["warning"], rendered["info"], rendered["acknowledged"]) == (
+        1,
+        1,
+        2,
+        0,
+    )
     first = rendered["findings"][0]
-    assert list(first) == ["id", "severity", "rule", "operation", "location", "message"]
     assert first == {
         "id": Finding(
             "request-parameter-removed", "GET /things", "query parameter q|x", "query parameter q|x removed"
@@ -96,26 +101,91 @@ def test_json_rendering() -> None:
         "operation": "GET /things",
         "location": "query parameter q|x",
         "message": "query parameter q|x removed",
+        "operations": ["GET /things"],
+        "places": ["GET /things query parameter q|x"],
+        "next_step": advice.BY_SEVERITY[Severity.BREAKING],
+        "acknowledged": None,
     }
 
 
-def test_markdown_rendering_groups_by_severity() -> None:
+def shared_change_report() -> Report:
+    """One enum value added to a component two operations reach, at two places each."""
+    message = 'enum value "paused" added'
+    return Report.of(
+        Finding("response-property-enum-value-added", operation, location, message, "schemas/Status")
+        for operation, location in (
+            ("GET /a", "response 200 body /status"),
+            ("GET /a", "response 200 body /steps/items/state"),
+            ("POST /b", "response 201 body /status"),
+            ("POST /b", "response 201 body /steps/items/state"),
+        )
+    )
+
+
+def test_a_shared_change_is_one_json_entry_with_every_operation_and_place() -> None:
+    rendered = json.loads(drift.render_json(shared_change_report()))
+    assert (rendered["breaking"], rendered["warning"]) == (0, 1)
+    [change] = rendered["findings"]
+    assert change["id"] == fingerprint(
+        "response-property-enum-value-added", "", "schemas/Status", 'enum value "paused" added'
+    )
+    assert (change["operation"], change["location"]) == ("GET /a", "schemas/Status")
+    assert change["operations"] == ["GET /a", "POST /b"]
+    assert change["places"] == [
+        "GET /a response 200 body /status",
+        "GET /a response 200 body /steps/items/state",
+        "POST /b response 201 body /status",
+        "POST /b response 201 body /steps/items/state",
+    ]
+
+
+def test_markdown_rendering_groups_by_severity_and_says_what_to_do_next() -> None:
     text = drift.render_markdown(mixed_report())
     assert "| breaking | 1 |" in text
     assert "| warning | 1 |" in text
     assert "| info | 2 |" in text
+    assert "| acknowledged |" not in text
     headings = [line for line in text.splitlines() if line.startswith("### ")]
-    assert headings == ["### Breaking (1)", "### Warnings (1)", "### Info (2)"]
+    assert headings == ["### Breaking (1)", "### Warnings (1)", "### Info (2)", "### What to do next"]
     assert "query parameter q\\|x" in text  # a | inside a cell must not split the table row
+    assert text.endswith(
+        "### What to do next\n\n"
+        f"- **breaking** (`request-parameter-removed`): {advice.BY_SEVERITY[Severity.BREAKING]}\n"
+        f"- **warning** (`api-deprecated`): {advice.BY_SEVERITY[Severity.WARNING]}\n"
+        "- **info** (`api-operation-added`, `response-property-added`): "
+        f"{advice.BY_SEVERITY[Severity.INFO]}\n"
+    )
     assert "| — |" in drift.render_markdown(
         Report.of([Finding("server-added", "", "servers", "server x added")])
     )
+
+
+def test_markdown_lists_a_shared_change_once_with_its_operations() -> None:
+    report = shared_change_report()
+    rows = [line for line in drift.render_markdown(report).splitlines() if line.startswith("| `")]
+    assert rows == [
+        f"| `{report.changes[0].id}` | `response-property-enum-value-added` | GET /a<br>POST /b "
+        '| schemas/Status | enum value "paused" added |'
+    ]
 
 
 def test_markdown_of_an_empty_report() -> None:
     text = drift.render_markdown(Report.of([]))
     assert "No changes found." in text
     assert "###" not in text
+
+
+def test_markdown_of_an_incomplete_run_never_says_nothing_changed() -> None:
+    text = drift.render_markdown(Report.of([]), complete=False)
+    assert "No changes found." not in text
+    assert "The run did not complete, so this says nothing about whether anything changed." in text
+
+
+def test_every_rule_specific_step_names_a_known_rule() -> None:
+    assert sorted(set(advice.BY_RULE) - set(RULES)) == []
+    assert advice.next_step("component-renamed-upstream") == advice.NOTHING_TO_DO
+    assert "openapi/client-surface.overlay.yaml" in advice.next_step("surface-table-entry-unmatched")
+    assert advice.next_step("response-property-removed") == advice.BY_SEVERITY[Severity.BREAKING]
 
 
 # ---------------------------------------------------------------- command line
@@ -147,7 +217,13 @@ def test_out_writes_the_report_and_prints_a_summary(
         ["--base", str(base), "--head", str(base), "--no-client", "--format", "json", "--out", str(report)]
     )
     assert code == 0
-    assert json.loads(report.read_text()) == {"breaking": 0, "warning": 0, "info": 0, "findings": []}
+    assert json.loads(report.read_text()) == {
+        "breaking": 0,
+        "warning": 0,
+        "info": 0,
+        "acknowledged": 0,
+        "findings": [],
+    }
     assert capsys.readouterr().out.strip() == f"drift: 0 breaking, 0 warning, 0 info → {report}"
 
 
