@@ -11,7 +11,13 @@ Stages, each feeding the next (``nox -s drift`` runs this script):
 5. contract suite  against the new composed spec: live when ``RUNFLOW_API_KEY`` is set
                (``tests/contract/live``, budgeted, recordings redacted and checked), otherwise the
                committed recordings are replayed through ``check_recordings``.
-6. allow-list  ``openapi/drift-allowlist.yaml`` acknowledges changes until their entries expire.
+6. docs drift  every klein model's pages (docs page, and llms.txt where a legacy endpoint exists) fetched
+               and compared with its contract (``model_docs``); an unreachable or unreadable page is an
+               error, never "no changes". ``--pages-from`` reads them from a mirror (recorded pages).
+               With ``RUNFLOW_API_KEY`` also each model's catalog declaration (``GET {base}/v1/models/
+               <model>``, base ``$RUNFLOW_CATALOG_URL``, else ``$RUNFLOW_BASE_URL``, else the public API);
+               without it the stage says the catalog was skipped.
+7. allow-list  ``openapi/drift-allowlist.yaml`` acknowledges changes until their entries expire.
 
 Then ``drift.md`` (fits ``$GITHUB_STEP_SUMMARY``), ``drift.json`` and ``drift.junit.xml``. A run that
 does not complete says which stages did not run and never that nothing changed.
@@ -51,6 +57,9 @@ from runflow_klein_pipeline.layout import (
     UPSTREAM_LOCK,
     UPSTREAM_SPEC,
 )
+from runflow_klein_pipeline.model_docs import pages
+from runflow_klein_pipeline.model_docs.cli import Klein
+from runflow_klein_pipeline.model_docs.compare import DocsFinding, compare, endpoint_for, load_ledger
 from runflow_klein_pipeline.recordings import check as check_recordings
 from runflow_klein_pipeline.spec import compose as compose_spec
 from runflow_klein_pipeline.spec import fetch as fetch_spec
@@ -58,7 +67,7 @@ from runflow_klein_pipeline.spec.surface import load_overlay, own_surface
 
 EXIT_CLEAN, EXIT_BREAKING, EXIT_ERROR = 0, 1, 2
 DEFAULT_REPORTS = REPORTS_DIR / "nightly"
-STAGES = ("fetch", "spec drift", "ledger", "compose", "contract suite", "allow-list")
+STAGES = ("fetch", "spec drift", "ledger", "compose", "contract suite", "docs drift", "allow-list")
 # JUnit suites by rule prefix; every other rule is spec drift.
 JUNIT_GROUPS = ("client", "reality", "ledger", "allowlist")
 
@@ -275,6 +284,63 @@ def stage_live(result: Nightly, composed: Path, scratch: Path, *, budget: int, j
     )
 
 
+def stage_docs_drift(result: Nightly, mirror: str | None) -> None:
+    """Every klein model's pages, and with ``RUNFLOW_API_KEY`` its catalog declaration, against its contract.
+    Findings join the report like spec drift; a page or declaration that cannot be fetched or read makes the
+    stage an error (the ones that could be read still count). Without a key the detail says the catalog was
+    skipped, so a clean stage never claims it was checked."""
+    try:
+        klein, ledger = Klein.load(), load_ledger(LEDGER)
+    except SpecError as exc:
+        result.stages.append(Stage("docs drift", "error", str(exc)))
+        return
+    key = os.environ.get(pages.KEY_ENV)
+    base = pages.catalog_base()
+    findings: list[Finding] = []
+    problems: list[str] = []
+    read = {"page": 0, "catalog": 0}
+    for contract in klein.contracts.values():
+        sources = pages.contract_pages(contract) + (
+            [pages.catalog_page(contract.model_id, base)] if key else []
+        )
+        for page in sources:
+            try:
+                if page.form == "catalog":
+                    declaration = pages.read_catalog(page, key or "")
+                else:
+                    declaration = pages.parse(pages.fetch_text(pages.mirrored(page, mirror)), url=page.url)
+            except SpecError as exc:
+                problems.append(str(exc))
+                continue
+            read["catalog" if page.form == "catalog" else "page"] += 1
+            operation = f"POST {contract.doc[endpoint_for(contract, page.form)]['path']}"
+            findings += [
+                _docs_finding(operation, page, finding)
+                for finding in compare(declaration, contract, klein.definitions, ledger)
+            ]
+    result.add(findings)
+    catalog = (
+        f"{_counted(read['catalog'], 'catalog declaration', 'catalog declarations')} read"
+        if key
+        else f"catalog declarations skipped ({pages.KEY_ENV} is not set)"
+    )
+    detail = f"{_counted(read['page'], 'page', 'pages')} read, {catalog}, "
+    detail += _counted(len(findings), "finding", "findings")
+    if problems:
+        result.stages.append(Stage("docs drift", "error", f"{detail}; unreadable: {'; '.join(problems)}"))
+    else:
+        result.stages.append(Stage("docs drift", "ok", detail))
+
+
+def _docs_finding(operation: str, page: pages.Page, finding: DocsFinding) -> Finding:
+    """A page's finding as drift: the operation its contract types, located on the page."""
+    location = f"{page.form} page {finding.field}"
+    if finding.known:
+        message = f"{finding.message} ({page.url}; known disagreement, ledger entry {finding.known})"
+        return Finding("reality-ledger-reading", operation, location, message)
+    return Finding(finding.rule, operation, location, f"{finding.message} ({page.url})")
+
+
 def stage_allowlist(result: Nightly, path: Path, *, today: date, client: bool) -> None:
     """Acknowledge what the allow-list names. Unused entries are reported only after a complete run
     (every stage ok, client view included): otherwise their change may simply not have been looked for."""
@@ -404,6 +470,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--replay", action="store_true", help="replay the recordings even when RUNFLOW_API_KEY is set"
     )
     parser.add_argument("--no-client", action="store_true", help="skip the client-surface view of spec drift")
+    parser.add_argument(
+        "--pages-from",
+        metavar="URL",
+        help="read the model pages from this mirror (<slug>.<form>.txt files; file:// works), not the web",
+    )
     drift.add_allowlist_arguments(parser)
     return parser
 
@@ -426,6 +497,7 @@ def run(args: argparse.Namespace, result: Nightly) -> None:
         stage_live(result, composed, scratch, budget=args.budget, junit=args.reports / "live.junit.xml")
     else:
         stage_replay(result, composed)
+    stage_docs_drift(result, args.pages_from)
     stage_allowlist(result, args.allowlist, today=args.today or utc_today(), client=not args.no_client)
 
 

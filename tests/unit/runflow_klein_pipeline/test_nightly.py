@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import copy
 import json
+import threading
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +21,11 @@ import yaml
 from runflow_klein_emulator import EmulatorConfig, running
 from runflow_klein_pipeline import nightly
 from runflow_klein_pipeline.documents import dump_json
-from runflow_klein_pipeline.layout import LEDGER, UPSTREAM_SPEC
+from runflow_klein_pipeline.layout import CONTRACTS_DIR, LEDGER, MODEL_PAGES_FIXTURES, UPSTREAM_SPEC
+from runflow_klein_pipeline.model_docs.compare import contract_declaration
+from runflow_klein_pipeline.spec.compose import load_contracts
 
-from tests.unit.runflow_klein_pipeline.spec.spec_server import body, serve
+from tests.unit.runflow_klein_pipeline.spec.spec_server import Route, body, serve
 
 Mutation = Callable[[dict[str, Any]], None]
 
@@ -38,9 +42,13 @@ def run_nightly(
     budget: int = 1,
     allowlist: Any = EMPTY_ALLOWLIST,
     today: str = "2026-01-01",
+    pages_from: Path = MODEL_PAGES_FIXTURES,
+    catalog: Mapping[str, Route] | None = None,
+    replay: bool = False,
 ) -> tuple[int, dict[str, Any], str]:
     """One run against the committed snapshot changed by ``mutate`` (or ``raw`` bytes), with its own
-    allow-list and date: never the committed allow-list, never the clock."""
+    allow-list and date: never the committed allow-list, never the clock; model pages are the recorded ones
+    (``pages_from``), never the web; the catalog (asked only with a key) is ``catalog`` on the same server."""
     spec = json.loads(UPSTREAM_SPEC.read_bytes())
     if mutate:
         mutate(spec)
@@ -48,11 +56,17 @@ def run_nightly(
     reports = tmp_path / "reports"
     listed = tmp_path / "allow.yaml"
     listed.write_text(yaml.safe_dump(allowlist))
-    with serve({"/openapi.public.json": body(200, data)}) as base:
+    with (
+        serve({"/openapi.public.json": body(200, data), **(catalog or {})}) as base,
+        pytest.MonkeyPatch.context() as env,
+    ):
+        env.setenv("RUNFLOW_CATALOG_URL", base)
         code = nightly.main(
             [
                 *("--url", f"{base}/openapi.public.json", "--reports", str(reports), "--no-client"),
                 *("--budget", str(budget), "--allowlist", str(listed), "--today", today),
+                *("--pages-from", pages_from.as_uri()),
+                *(["--replay"] if replay else []),
             ]
         )
     err = capsys.readouterr().err
@@ -94,6 +108,10 @@ def test_an_unchanged_spec_is_clean_and_every_report_is_written(
         in text
     )
     assert "| allow-list | ok | 0 entries on 2026-01-01: 0 changes acknowledged |" in text
+    assert (
+        "| docs drift | ok | 6 pages read, catalog declarations skipped (RUNFLOW_API_KEY is not set), "
+        "0 findings |" in text
+    )
     assert "incomplete" not in text
     assert text.endswith("No changes found.\n")
     junit = ET.parse(tmp_path / "reports" / "drift.junit.xml").getroot()
@@ -191,14 +209,21 @@ def test_an_unusable_published_spec_is_an_error_not_drift(
     assert report["status"] == "error"
     assert expected in err
     assert "Traceback" not in err
-    assert report["not_run"] == ["spec drift", "ledger", "compose", "contract suite", "allow-list"]
+    assert report["not_run"] == [
+        "spec drift",
+        "ledger",
+        "compose",
+        "contract suite",
+        "docs drift",
+        "allow-list",
+    ]
     assert report["mode"] is None
     text = markdown(tmp_path)
     assert "**Status: error** — contract suite: did not run" in text
     assert (
         "**This run is incomplete**: fetch (error), spec drift (not run), ledger (not run), compose "
-        "(not run), contract suite (not run), allow-list (not run). The findings below come only from the "
-        "stages that ran; an empty list does not mean that nothing changed."
+        "(not run), contract suite (not run), docs drift (not run), allow-list (not run). The findings "
+        "below come only from the stages that ran; an empty list does not mean that nothing changed."
     ) in text
     assert "| spec drift | not run | — |" in text
     assert "No changes found." not in text
@@ -245,7 +270,7 @@ def test_a_crashed_stage_keeps_what_ran_and_names_what_did_not(
         ("ledger", "ok"),
         ("pipeline", "error"),
     ]
-    assert report["not_run"] == ["compose", "contract suite", "allow-list"]
+    assert report["not_run"] == ["compose", "contract suite", "docs drift", "allow-list"]
     assert err.strip() == "error: pipeline: RuntimeError: boom"
     text = markdown(tmp_path)
     assert (
@@ -349,7 +374,7 @@ def test_live_mode_runs_the_live_suite_against_the_api_and_reports_the_ledger(
     with running(EmulatorConfig(run_seconds=0.2, api_key=key, seed=3)) as api:
         monkeypatch.setenv("RUNFLOW_API_KEY", key)
         monkeypatch.setenv("RUNFLOW_BASE_URL", api)
-        code, report, _ = run_nightly(tmp_path, capsys, budget=2)
+        code, report, _ = run_nightly(tmp_path, capsys, budget=2, catalog=catalog_routes(key))
 
     assert code == 0, report["stages"]
     assert report["mode"] == "live"
@@ -359,3 +384,141 @@ def test_live_mode_runs_the_live_suite_against_the_api_and_reports_the_ledger(
     assert len(report["ledger"]) == len(yaml.safe_load(LEDGER.read_text())["entries"])
     assert "### Contradiction ledger: what the API does" in (tmp_path / "reports" / "drift.md").read_text()
     assert key not in (tmp_path / "reports" / "drift.json").read_text()
+
+
+def _mirror_with(tmp_path: Path, name: str, text: str | None) -> Path:
+    """The recorded pages with one page replaced (``text``) or missing (None)."""
+    mirror = tmp_path / "pages"
+    mirror.mkdir()
+    for page in MODEL_PAGES_FIXTURES.glob("*.txt"):
+        (mirror / page.name).write_bytes(page.read_bytes())
+    if text is None:
+        (mirror / name).unlink()
+    else:
+        (mirror / name).write_text(text)
+    return mirror
+
+
+def test_a_model_page_that_lowers_a_maximum_makes_the_run_breaking(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = (MODEL_PAGES_FIXTURES / "flux-2-klein-4b.llms.txt").read_text()
+    lowered = page.replace("- **Min**: 1 - **Max**: 50", "- **Min**: 1 - **Max**: 8")
+    assert lowered != page
+    mirror = _mirror_with(tmp_path, "flux-2-klein-4b.llms.txt", lowered)
+    code, report, _ = run_nightly(tmp_path, capsys, pages_from=mirror)
+
+    assert code == 1
+    assert report["status"] == "breaking"
+    [finding] = [f for f in report["findings"] if f["rule"] == "request-property-max-decreased"]
+    assert finding["operation"] == "POST /v1/run/black-forest-labs/flux-2-klein-4b"
+    assert finding["location"] == "llms page input.num_inference_steps"
+    assert (
+        "https://www.runflow.io/api/models/black-forest-labs/flux-2-klein-4b/llms.txt" in finding["message"]
+    )
+
+
+def test_an_unreachable_model_page_is_an_error_stage_never_no_changes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mirror = _mirror_with(tmp_path, "flux-2-klein-9b.docs.txt", None)
+    code, report, err = run_nightly(tmp_path, capsys, pages_from=mirror)
+
+    assert code == 2
+    [stage] = [s for s in report["stages"] if s["name"] == "docs drift"]
+    assert stage["status"] == "error"
+    assert "5 pages read" in stage["detail"]
+    assert "flux-2-klein-9b.docs.txt" in stage["detail"]
+    assert "error: docs drift: " in err
+    assert "No changes found." not in markdown(tmp_path)
+
+
+def test_a_page_that_is_not_a_model_page_is_an_error_stage(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    marketing = (MODEL_PAGES_FIXTURES / "flux-2-klein-4b-edit.marketing.txt").read_text()
+    mirror = _mirror_with(tmp_path, "flux-2-klein-4b-edit.docs.txt", marketing)
+    code, report, _ = run_nightly(tmp_path, capsys, pages_from=mirror)
+
+    assert code == 2
+    [stage] = [s for s in report["stages"] if s["name"] == "docs drift"]
+    assert (
+        "https://docs.runflow.io/models/black-forest-labs/flux-2-klein-4b/edit: not a model page"
+        in stage["detail"]
+    )
+
+
+# ---------------------------------------------------------------- the model catalog (synthetic responses)
+
+
+def agreeing_declaration(model_id: str) -> dict[str, Any]:
+    """A synthetic catalog response (none has been recorded) stating the contract's run inputs."""
+    definitions, contracts = load_contracts(CONTRACTS_DIR)
+    [contract] = [c for c in contracts if c.model_id == model_id]
+    inputs = [
+        {
+            "name": field.name,
+            "variable_type_code": field.type or "any",
+            "is_required": field.required,
+            "default_value": field.default,
+            "validator_attrs": {"choices": field.allowed, "min": field.minimum, "max": field.maximum},
+        }
+        for field in contract_declaration(contract, definitions, kind="run").inputs
+    ]
+    return {"data": {"model_id": model_id, "inputs": inputs}}
+
+
+def catalog_routes(key: str, **changed: dict[str, Any]) -> dict[str, Route]:
+    """``GET /v1/models/<model>`` for every klein model, answered only with ``key``; ``changed`` replaces
+    the declaration of a model (by its slug, ``-`` for ``/``)."""
+    _, contracts = load_contracts(CONTRACTS_DIR)
+
+    def route(doc: dict[str, Any]) -> Route:
+        def answer(handler: BaseHTTPRequestHandler, release: threading.Event) -> None:
+            granted = handler.headers.get("Authorization") == f"Bearer {key}"
+            data = json.dumps(doc).encode() if granted else b'{"code": "UNAUTHORIZED"}'
+            body(200 if granted else 401, data)(handler, release)
+
+        return answer
+
+    return {
+        f"/v1/models/{c.model_id}": route(changed.get(c.path.stem, agreeing_declaration(c.model_id)))
+        for c in contracts
+    }
+
+
+CATALOG_KEY = "rf_live_catalogOfflineKey1"
+
+
+def test_with_a_key_each_catalog_declaration_is_compared(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RUNFLOW_API_KEY", CATALOG_KEY)
+    lowered = agreeing_declaration("black-forest-labs/flux-2-klein-9b")
+    [num_images] = [i for i in lowered["data"]["inputs"] if i["name"] == "num_images"]
+    num_images["validator_attrs"]["max"] = 2
+    routes = catalog_routes(CATALOG_KEY, **{"flux-2-klein-9b": lowered})
+    code, report, _ = run_nightly(tmp_path, capsys, catalog=routes, replay=True)
+
+    [stage] = [s for s in report["stages"] if s["name"] == "docs drift"]
+    assert stage["detail"] == "6 pages read, 4 catalog declarations read, 1 finding"
+    assert code == 1
+    [finding] = [f for f in report["findings"] if f["location"].startswith("catalog")]
+    assert finding["rule"] == "request-property-max-decreased"
+    assert finding["operation"] == "POST /v1/models/black-forest-labs/flux-2-klein-9b/runs"
+    assert finding["location"] == "catalog page input.num_images"
+
+
+def test_a_catalog_that_refuses_the_key_is_an_error_that_never_shows_the_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RUNFLOW_API_KEY", CATALOG_KEY)
+    code, report, err = run_nightly(tmp_path, capsys, catalog=catalog_routes("another-key"), replay=True)
+
+    assert code == 2
+    [stage] = [s for s in report["stages"] if s["name"] == "docs drift"]
+    assert stage["status"] == "error"
+    assert "0 catalog declarations read" in stage["detail"]
+    assert "/v1/models/black-forest-labs/flux-2-klein-4b answered HTTP 401" in stage["detail"]
+    for text in (err, markdown(tmp_path), (tmp_path / "reports" / "drift.json").read_text()):
+        assert CATALOG_KEY not in text

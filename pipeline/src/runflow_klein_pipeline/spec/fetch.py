@@ -13,7 +13,7 @@ import argparse
 import json
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -82,7 +82,9 @@ def _read_file(url: str, *, max_bytes: int) -> Fetched:
     return Fetched(data, None)
 
 
-def _download(url: str, *, timeout: float, max_bytes: int, clock: Callable[[], float]) -> Fetched:
+def _download(
+    url: str, *, timeout: float, max_bytes: int, clock: Callable[[], float], headers: Mapping[str, str]
+) -> Fetched:
     shown = strip_credentials(url)
     deadline = clock() + timeout
     try:
@@ -91,7 +93,7 @@ def _download(url: str, *, timeout: float, max_bytes: int, clock: Callable[[], f
                 timeout=httpx.Timeout(timeout),
                 follow_redirects=True,
                 max_redirects=MAX_REDIRECTS,
-                headers={"Accept": "application/json"},
+                headers={"Accept": "application/json", **headers},
             ) as client,
             client.stream("GET", url) as response,
         ):
@@ -120,17 +122,24 @@ def _download(url: str, *, timeout: float, max_bytes: int, clock: Callable[[], f
 
 
 def fetch(
-    url: str, *, timeout: float, max_bytes: int, clock: Callable[[], float] = time.monotonic
+    url: str,
+    *,
+    timeout: float,
+    max_bytes: int,
+    clock: Callable[[], float] = time.monotonic,
+    headers: Mapping[str, str] | None = None,
 ) -> Fetched:
     """Fetch ``url`` (https, http or file) within ``timeout`` seconds and ``max_bytes`` bytes.
 
-    ``clock`` measures the overall deadline; it is a parameter so tests need not sleep.
+    ``clock`` measures the overall deadline; it is a parameter so tests need not sleep. ``headers`` are
+    sent with an http(s) request (an ``Authorization`` header for the model catalog): they appear in no
+    message, and httpx drops ``Authorization`` on a redirect to another origin.
     """
     scheme = urlsplit(url).scheme.lower()
     if scheme == "file":
         return _read_file(url, max_bytes=max_bytes)
     if scheme in ("http", "https"):
-        return _download(url, timeout=timeout, max_bytes=max_bytes, clock=clock)
+        return _download(url, timeout=timeout, max_bytes=max_bytes, clock=clock, headers=headers or {})
     got = f"URL scheme {scheme!r}" if scheme else "no URL scheme"
     raise SpecError(f"unsupported {got} in {strip_credentials(url)!r}; use https://, http:// or file://")
 

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import itertools
 import json
+import logging
 import os
 import socket
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -473,3 +476,57 @@ def test_help_documents_the_url_sources(capsys: pytest.CaptureFixture[str]) -> N
     text = capsys.readouterr().out
     for needle in (fetch_spec.URL_ENV, fetch_spec.DEFAULT_URL, "--timeout", "--max-bytes", "byte-identical"):
         assert needle in text
+
+
+# ---------------------------------------------------------------- headers (the model catalog's API key)
+
+
+def _authorized(key: str, data: bytes) -> spec_server.Route:
+    """Answer ``data`` only to a request that carries ``Authorization: Bearer <key>``, else 401."""
+
+    def route(handler: BaseHTTPRequestHandler, release: threading.Event) -> None:
+        granted = handler.headers.get("Authorization") == f"Bearer {key}"
+        spec_server.body(200 if granted else 401, data if granted else b'{"code":"UNAUTHORIZED"}')(
+            handler, release
+        )
+
+    return route
+
+
+def test_headers_are_sent_and_never_appear_in_a_message(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    routes = {**ROUTES, "/private.json": _authorized(SECRET, SPEC)}
+    with spec_server.serve(routes) as base:
+        sent = {"Authorization": f"Bearer {SECRET}"}
+        assert (
+            fetch_spec.fetch(f"{base}/private.json", timeout=5, max_bytes=10_000, headers=sent).data == SPEC
+        )
+        wrong = {"Authorization": "Bearer not-the-key"}
+        failures = [
+            (f"{base}/private.json", wrong, "HTTP 401"),
+            (f"{base}/private.json", {}, "HTTP 401"),
+            (f"{base}/boom", sent, "HTTP 500"),
+            (f"{base}/loop", sent, "redirected more than"),
+            (f"{base}/spec.json", sent, "larger than 10 bytes"),
+        ]
+        for url, headers, fragment in failures:
+            with pytest.raises(SpecError, match=fragment) as caught:
+                fetch_spec.fetch(
+                    url, timeout=5, max_bytes=10 if "larger" in fragment else 10_000, headers=headers
+                )
+            assert SECRET not in str(caught.value)
+    assert SECRET not in caplog.text
+
+
+def test_the_authorization_header_does_not_follow_a_redirect_to_another_origin() -> None:
+    sent = {"Authorization": f"Bearer {SECRET}"}
+    with spec_server.serve({"/private.json": _authorized(SECRET, SPEC)}) as other:
+        assert (
+            fetch_spec.fetch(f"{other}/private.json", timeout=5, max_bytes=10_000, headers=sent).data == SPEC
+        )
+        with (
+            spec_server.serve({"/moved": spec_server.redirect(f"{other}/private.json")}) as base,
+            pytest.raises(SpecError, match="HTTP 401") as caught,
+        ):
+            fetch_spec.fetch(f"{base}/moved", timeout=5, max_bytes=10_000, headers=sent)
+    assert SECRET not in str(caught.value)
