@@ -16,6 +16,7 @@ from .async_client import AsyncKleinClient
 from .callbacks import CallbackPayload, parse_callback, verify_signature
 from .client import KleinClient
 from .constants import VERSION
+from .durations import DurationWindow, RunDurations
 from .errors import (
     APIConnectionError,
     APIResponseValidationError,
@@ -58,6 +59,7 @@ __all__ = [
     "CallbackReceiver",
     "CallbackSubscription",
     "ConflictError",
+    "DurationWindow",
     "KleinClient",
     "KleinModel",
     "NotFoundError",
@@ -66,6 +68,7 @@ __all__ = [
     "PollSchedule",
     "RateLimitError",
     "RetryPolicy",
+    "RunDurations",
     "RunFailedError",
     "RunOutput",
     "RunView",

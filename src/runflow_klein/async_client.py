@@ -22,6 +22,7 @@ import httpx
 from .callbacks import CallbackPayload
 from .client_core import ClientCore, save_output, subscribe
 from .constants import DEFAULT_CALLBACK_GRACE, DEFAULT_INLINE_IMAGE_BYTES, DEFAULT_WAIT_TIMEOUT
+from .durations import RunDurations
 from .effects import ApiCall, ApiResult, AwaitCallback, Download, StorageCall, Workflow, drive_async, perform
 from .images import ImageInput
 from .klein_models import KleinModel
@@ -55,6 +56,7 @@ class AsyncKleinClient:
         transport: httpx.AsyncBaseTransport | None = None,
         sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
         clock: Callable[[], float] = anyio.current_time,
+        durations: RunDurations | None = None,
     ) -> None:
         self._core = ClientCore(
             api_key=api_key,
@@ -65,6 +67,7 @@ class AsyncKleinClient:
             poll=poll,
             inline_image_bytes=inline_image_bytes,
             clock=clock,
+            durations=durations,
         )
         self._io = _AsyncPerformer(self._core, transport or default_async_transport(), sleep)
 

@@ -1,17 +1,22 @@
-"""``runflow-klein``: run a klein model from the shell, or start the local emulator.
+"""``runflow-klein``: run a klein model from the shell, wait for a run, or start the local emulator.
 
-Exit codes: 0 the run succeeded, 1 the run failed or was canceled, 2 usage error (bad option, missing
-``RUNFLOW_API_KEY``, unreadable image), 3 API, network or output-file error (including giving up while the
-run was still pending). Expected failures print one line on stderr, never a traceback.
+Exit codes: 0 the run succeeded, 1 the run failed or was canceled, 2 usage error (bad option, input the
+model's schema refuses, missing ``RUNFLOW_API_KEY``, unreadable image), 3 API, network or output-file
+error, 4 gave up waiting (``--timeout``; the run goes on, ``runflow-klein wait RUN_ID`` picks it up),
+130 interrupted (Ctrl-C). Expected failures print one line on stderr (with ``--json`` also a JSON error
+object on stdout), never a traceback; retries say on stderr what they wait for.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +25,12 @@ from rich.markup import escape
 
 from . import __version__
 from .client import KleinClient
-from .constants import API_KEY_ENV, DEFAULT_WAIT_TIMEOUT
+from .constants import API_KEY_ENV, DEADLINE_GRACE, DEFAULT_WAIT_TIMEOUT, MAX_UPLOAD_BYTES
+from .duration_cache import default_path, load_durations, save_durations
 from .errors import RunFailedError, RunflowError, WaitTimeoutError
-from .images import is_reference
+from .images import ImageInput, is_reference, load_image
+from .input_schema import input_problems
 from .klein_models import MODELS, KleinModel, resolve_model
-from .responses import strip_query
 from .runs import RunView
 
 __all__ = ["main"]
@@ -33,6 +39,7 @@ EXIT_OK = 0
 EXIT_RUN_FAILED = 1
 EXIT_USAGE = 2
 EXIT_API_ERROR = 3
+EXIT_WAIT_TIMEOUT = 4
 EXIT_INTERRUPTED = 130
 
 _SIZES = ("square_hd", "square", "portrait_4_3", "portrait_16_9", "landscape_4_3", "landscape_16_9")
@@ -41,6 +48,10 @@ _FORMATS = ("jpeg", "png", "webp")
 
 class UsageError(Exception):
     """A problem with the command line that argparse cannot see (exit code 2)."""
+
+
+class OutputError(Exception):
+    """The run succeeded but its images could not be saved (exit code 3)."""
 
 
 def _model(value: str) -> KleinModel:
@@ -73,6 +84,32 @@ def _non_negative_int(value: str) -> int:
     return number
 
 
+_EXIT_CODES = (
+    "Exit codes: 0 succeeded, 1 run failed/canceled, 2 usage error, 3 API, network or output error, "
+    "4 gave up waiting (the run goes on), 130 interrupted."
+)
+
+
+def _add_waiting_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--out", type=Path, default=Path(), metavar="DIR", help="download directory (default: .)"
+    )
+    parser.add_argument(
+        "--base-url", help="API base URL (default: $RUNFLOW_BASE_URL or https://api.runflow.io)"
+    )
+    parser.add_argument(
+        "--timeout",
+        type=_positive(float),
+        default=DEFAULT_WAIT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"give up after this long, whatever the server does (default: {DEFAULT_WAIT_TIMEOUT:g}; "
+        f"the last request may take up to {DEADLINE_GRACE:g} s more)",
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="print a JSON summary (or error object) on stdout"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and documentation)."""
     version = f"runflow-klein {__version__}"
@@ -87,8 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
         "run",
         help="dispatch a run, wait for it and download the images",
         description=f"Dispatch a run, wait for it and download its images. The API key is read from "
-        f"{API_KEY_ENV}. Exit codes: 0 succeeded, 1 run failed/canceled, 2 usage error, "
-        "3 API or network error.",
+        f"{API_KEY_ENV}. {_EXIT_CODES}",
     )
     run.add_argument("--version", action="version", version=version)
     run.add_argument(
@@ -110,19 +146,19 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--steps", type=_positive(int), help="inference steps (steps on 4B edit)")
     run.add_argument("--num-images", type=_positive(int), help="images per run (1-4; not on 4B edit)")
     run.add_argument("--format", choices=_FORMATS, help="output format (not on 4B edit, which returns JPEG)")
-    run.add_argument(
-        "--out", type=Path, default=Path(), metavar="DIR", help="download directory (default: .)"
-    )
-    run.add_argument("--base-url", help="API base URL (default: $RUNFLOW_BASE_URL or https://api.runflow.io)")
-    run.add_argument(
-        "--timeout",
-        type=_positive(float),
-        default=DEFAULT_WAIT_TIMEOUT,
-        metavar="SECONDS",
-        help=f"give up waiting for the run after this long (default: {DEFAULT_WAIT_TIMEOUT:g})",
-    )
-    run.add_argument("--json", action="store_true", help="print a JSON summary of the run on stdout")
+    _add_waiting_options(run)
     run.set_defaults(handler=_run)
+
+    wait = commands.add_parser(
+        "wait",
+        help="wait for a run dispatched earlier and download its images",
+        description=f"Wait for a run (e.g. one an interrupted `run` left behind) and download its images. "
+        f"The API key is read from {API_KEY_ENV}. {_EXIT_CODES}",
+    )
+    wait.add_argument("--version", action="version", version=version)
+    wait.add_argument("run_id", metavar="RUN_ID", help="the run's id")
+    _add_waiting_options(wait)
+    wait.set_defaults(handler=_wait)
 
     emulate = commands.add_parser(
         "emulate",
@@ -139,34 +175,36 @@ def build_parser() -> argparse.ArgumentParser:
         "--fail-rate", type=float, default=0.0, help="share of runs that fail, 0-1 (default: 0)"
     )
     emulate.add_argument("--callback-secret", help="sign callbacks with this secret (whsec_…)")
+    emulate.add_argument(
+        "--api-key", help="accept only this bearer token (default: any non-empty one), e.g. to demo a 401"
+    )
     emulate.set_defaults(handler=_emulate)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``runflow-klein`` console script; returns the exit code."""
-    parser = build_parser()
     try:
+        parser = build_parser()
         args = parser.parse_args(argv)
         return int(args.handler(args))
     except SystemExit as exc:  # argparse: --help/--version (0) and usage errors (2)
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # outside a command's own handling (parsing, the emulator)
         Console(stderr=True, soft_wrap=True).print("[red]interrupted[/]")
         return EXIT_INTERRUPTED
 
 
-# ---- run ----
+# ---- run and wait ----
 
 
 def build_input(model: KleinModel, args: argparse.Namespace) -> dict[str, Any]:
-    """Map the options onto the model's own input field names."""
+    """Map the options onto the model's own input field names, checked against the model's input schema
+    (the images as they will be sent: URLs as given, local files as data URIs or asset references)."""
     if model.is_edit and not args.image:
         raise UsageError(f"{model.short_id} edits images: give at least one --image")
     if not model.is_edit and args.image:
         raise UsageError(f"{model.short_id} is text-to-image: --image needs an /edit model")
-    if len(args.image) > 4:
-        raise UsageError("at most 4 --image values")
     model_input: dict[str, Any] = {"prompt": args.prompt}
     if args.size:
         model_input["image_size"] = args.size
@@ -182,25 +220,43 @@ def build_input(model: KleinModel, args: argparse.Namespace) -> dict[str, Any]:
         if not model.has_output_format:
             raise UsageError(f"{model.short_id} does not take --format (it returns JPEG)")
         model_input["output_format"] = args.format
-    for image in args.image:
-        if not is_reference(image) and not Path(image).is_file():
-            raise UsageError(f"--image {image!r} is neither an http(s) URL nor a readable file")
+    as_sent = [image if is_reference(image) else "data:image/png;base64," for image in args.image]
+    problems = input_problems(model, {**model_input, "image_urls": as_sent} if args.image else model_input)
+    if problems:
+        raise UsageError("; ".join(problems))
     return model_input
 
 
-def _summary(model: KleinModel, run: RunView, paths: Sequence[Path]) -> dict[str, Any]:
+def read_images(values: Sequence[str]) -> list[ImageInput]:
+    """URLs as given, local files read now: an unreadable or non-image file is a usage error, found before
+    anything is sent."""
+    images: list[ImageInput] = []
+    for value in values:
+        if is_reference(value):
+            images.append(value)
+            continue
+        try:
+            images.append(load_image(value, max_bytes=MAX_UPLOAD_BYTES).data)
+        except (OSError, ValueError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise UsageError(f"--image {value!r}: {reason}") from None
+    return images
+
+
+def _summary(model: str | None, run: RunView, paths: Sequence[Path]) -> dict[str, Any]:
     outputs = [
         {
-            # Presigned URLs carry their signature in the query: never print it.
-            "url": strip_query(output.url),
+            # The user's own stdout: the full presigned URL, which works (logs and errors redact it).
+            "url": output.url,
             "type": output.type,
             "path": str(paths[index]) if index < len(paths) else None,
         }
         for index, output in enumerate(run.outputs)
     ]
+    named = run.raw.get("model_id")
     return {
         "id": run.id,
-        "model": model.id,
+        "model": model or (named if isinstance(named, str) else None),
         "status": run.status,
         "client_ref": run.client_ref,
         "failure_code": run.failure_code,
@@ -212,52 +268,146 @@ def _summary(model: KleinModel, run: RunView, paths: Sequence[Path]) -> dict[str
 # Checked in order: the first matching class decides the exit code and the message prefix.
 _FAILURES: tuple[tuple[type[Exception], int, str], ...] = (
     (UsageError, EXIT_USAGE, "usage error"),
-    (ValueError, EXIT_USAGE, "usage error"),  # input the generated model rejected before sending
     (RunFailedError, EXIT_RUN_FAILED, "run failed"),
-    (WaitTimeoutError, EXIT_API_ERROR, "gave up waiting"),
+    (WaitTimeoutError, EXIT_WAIT_TIMEOUT, "gave up waiting"),
     (RunflowError, EXIT_API_ERROR, "error"),
-    (OSError, EXIT_API_ERROR, "could not write outputs"),
+    (OutputError, EXIT_API_ERROR, "could not write outputs"),
 )
 
 
-def _run(args: argparse.Namespace) -> int:
-    console = Console(stderr=True, soft_wrap=True)
+@dataclass
+class _Session:
+    """What one ``run``/``wait`` command knows so far, for its final line: the console, the options, and
+    the run's id once the dispatch answered."""
+
+    console: Console
+    args: argparse.Namespace
+    run_id: str | None = None
+
+    def progress(self, view: RunView) -> None:
+        self.run_id = view.id
+        self.console.print(f"run [bold]{view.id}[/] {escape(view.status or 'unknown')}")
+
+    def resume_hint(self) -> str:
+        return f"runflow-klein wait {self.run_id} --out {self.args.out}"
+
+
+class _StderrLog(logging.Handler):
+    """Shows the runtime's retry notes (``retrying in 2 s after 503``) on the console."""
+
+    def __init__(self, console: Console) -> None:
+        super().__init__(logging.INFO)
+        self._console = console
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self._console.print(f"[yellow]{escape(record.getMessage())}[/]")
+
+
+@contextmanager
+def _retry_notes(console: Console) -> Iterator[None]:
+    logger = logging.getLogger("runflow_klein")
+    handler, level = _StderrLog(console), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
     try:
-        run, paths = _run_and_download(args, console)
-    except (UsageError, ValueError, RunflowError, OSError) as exc:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
+def _run(args: argparse.Namespace) -> int:
+    model: KleinModel = args.model
+
+    def start(client: KleinClient, session: _Session) -> RunView:
+        model_input = build_input(model, args)
+        images = read_images(args.image)
+        with session.console.status(f"running {model.id}…"):
+            return client.run(
+                model, model_input, images=images, wait_timeout=args.timeout, on_progress=session.progress
+            )
+
+    return _execute(args, model.id, start)
+
+
+def _wait(args: argparse.Namespace) -> int:
+    def start(client: KleinClient, session: _Session) -> RunView:
+        session.run_id = args.run_id
+        with session.console.status(f"waiting for {args.run_id}…"):
+            return client.wait(args.run_id, wait_timeout=args.timeout, on_progress=session.progress)
+
+    return _execute(args, None, start)
+
+
+def _execute(
+    args: argparse.Namespace, model: str | None, start: Callable[[KleinClient, _Session], RunView]
+) -> int:
+    """Run ``start`` with a client, download the outputs, and report: the one place exit codes,
+    error lines, ``--json`` objects and Ctrl-C are handled for ``run`` and ``wait``."""
+    session = _Session(Console(stderr=True, soft_wrap=True), args)
+    console = session.console
+    try:
+        with _retry_notes(console):
+            run, paths = _run_and_download(args, session, start)
+    except KeyboardInterrupt:
+        if session.run_id is None:
+            console.print("[red]interrupted[/] (no run was created)")
+        else:
+            console.print(
+                f"[red]interrupted:[/] run {session.run_id} goes on at Runflow; "
+                f"resume with: {escape(session.resume_hint())}"
+            )
+        _print_error(args, "interrupted", EXIT_INTERRUPTED, session.run_id, "interrupted")
+        return EXIT_INTERRUPTED
+    except (UsageError, RunflowError, OutputError) as exc:
         code, label = next((code, label) for kind, code, label in _FAILURES if isinstance(exc, kind))
-        console.print(f"[red]{label}:[/] {escape(str(exc))}")
+        message = str(exc)
+        if isinstance(exc, WaitTimeoutError) and exc.run_id is not None:
+            session.run_id = exc.run_id
+            message += f"; the run goes on: {session.resume_hint()}"
+        console.print(f"[red]{label}:[/] {escape(message)}")
         if isinstance(exc, RunFailedError) and args.json:
-            print(json.dumps(_summary(args.model, exc.run, []), indent=2))
+            print(json.dumps(_summary(model, exc.run, []), indent=2))
+        else:
+            _print_error(args, label, code, session.run_id, message)
         return code
     for path in paths:
         console.print(f"saved {escape(str(path))}")
     if not paths:
         console.print("[yellow]the run succeeded but returned no outputs[/]")
     if args.json:
-        print(json.dumps(_summary(args.model, run, paths), indent=2))
+        print(json.dumps(_summary(model, run, paths), indent=2))
     return EXIT_OK
 
 
-def _run_and_download(args: argparse.Namespace, console: Console) -> tuple[RunView, list[Path]]:
-    model: KleinModel = args.model
-    model_input = build_input(model, args)
+def _print_error(args: argparse.Namespace, kind: str, code: int, run_id: str | None, message: str) -> None:
+    if args.json:
+        print(json.dumps({"error": {"kind": kind, "exit_code": code, "run_id": run_id, "message": message}}))
+
+
+def _run_and_download(
+    args: argparse.Namespace, session: _Session, start: Callable[[KleinClient, _Session], RunView]
+) -> tuple[RunView, list[Path]]:
     api_key = os.environ.get(API_KEY_ENV, "").strip()
     if not api_key:
         raise UsageError(f"set {API_KEY_ENV} to your Runflow API key")
-
-    def progress(view: RunView) -> None:
-        console.print(f"run [bold]{view.id}[/] {escape(view.status or 'unknown')}")
-
-    with KleinClient(api_key=api_key, base_url=args.base_url) as client:
-        with console.status(f"running {model.id}…"):
-            run = client.run(
-                model, model_input, images=args.image, wait_timeout=args.timeout, on_progress=progress
-            )
-        paths = [
-            client.download(output, directory=args.out, stem=f"{run.id}-{index}")
-            for index, output in enumerate(run.outputs)
-        ]
+    base_url = args.base_url or os.environ.get("RUNFLOW_BASE_URL")
+    if base_url and not base_url.startswith(("http://", "https://")):
+        raise UsageError(f"--base-url must be an http(s) URL, got {base_url!r}")
+    cache = default_path()
+    durations = load_durations(cache)
+    try:
+        with KleinClient(api_key=api_key, base_url=args.base_url, durations=durations) as client:
+            run = start(client, session)
+            try:
+                paths = [
+                    client.download(output, directory=args.out, stem=f"{run.id}-{index}")
+                    for index, output in enumerate(run.outputs)
+                ]
+            except OSError as exc:
+                raise OutputError(str(exc)) from exc
+    finally:
+        save_durations(cache, durations)
     return run, paths
 
 
@@ -277,7 +427,10 @@ def _emulate(args: argparse.Namespace) -> int:
         return EXIT_API_ERROR
     try:
         config = EmulatorConfig(
-            run_seconds=args.run_seconds, fail_rate=args.fail_rate, callback_secret=args.callback_secret
+            run_seconds=args.run_seconds,
+            fail_rate=args.fail_rate,
+            callback_secret=args.callback_secret,
+            api_key=args.api_key,
         )
     except ValueError as exc:
         console.print(f"[red]usage error:[/] {escape(str(exc))}")

@@ -21,6 +21,7 @@ import httpx
 from .callbacks import CallbackPayload
 from .client_core import ClientCore, save_output, subscribe
 from .constants import DEFAULT_CALLBACK_GRACE, DEFAULT_INLINE_IMAGE_BYTES, DEFAULT_WAIT_TIMEOUT
+from .durations import RunDurations
 from .effects import ApiCall, ApiResult, AwaitCallback, Download, StorageCall, Workflow, drive_sync, perform
 from .images import ImageInput
 from .klein_models import KleinModel
@@ -41,7 +42,9 @@ class KleinClient:
     ``api_key`` / ``base_url`` default to ``RUNFLOW_API_KEY`` / ``RUNFLOW_BASE_URL`` (then
     ``https://api.runflow.io``). ``timeout`` is the per-request default (seconds overall, or a
     :class:`Timeout`); every method also takes ``timeout=``. ``sleep`` and ``clock`` are injectable so
-    retries and waits can be tested without sleeping.
+    retries and waits can be tested without sleeping. ``durations`` holds what the client learned about
+    run durations (pass one :class:`RunDurations` to share it between clients, or one loaded from a
+    file; the ``runflow-klein`` CLI keeps one in the user cache directory).
     """
 
     def __init__(
@@ -57,6 +60,7 @@ class KleinClient:
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        durations: RunDurations | None = None,
     ) -> None:
         self._core = ClientCore(
             api_key=api_key,
@@ -67,6 +71,7 @@ class KleinClient:
             poll=poll,
             inline_image_bytes=inline_image_bytes,
             clock=clock,
+            durations=durations,
         )
         self._io = _SyncPerformer(self._core, transport or default_transport(), sleep)
 

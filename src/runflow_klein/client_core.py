@@ -25,6 +25,7 @@ from runflow_klein_client import Client as GeneratedClient
 
 from . import workflows
 from .config import ClientConfig
+from .durations import RunDurations
 from .effects import PARSE_ERRORS, ApiCall, ApiResult, Download, Workflow, connection_error
 from .images import ImageInput
 from .klein_models import KleinModel
@@ -76,6 +77,7 @@ class ClientCore:
         poll: PollSchedule | None,
         inline_image_bytes: int,
         clock: Callable[[], float],
+        durations: RunDurations | None = None,
     ) -> None:
         self.config = ClientConfig.resolve(
             api_key=api_key,
@@ -86,6 +88,7 @@ class ClientCore:
             poll=poll,
             clock=clock,
             inline_image_bytes=inline_image_bytes,
+            durations=durations,
         )
 
     def describe(self, client: object) -> str:
@@ -172,26 +175,20 @@ class ClientCore:
         timeout: float | Timeout | None,
     ) -> Workflow[RunView]:
         """The workflow of ``run``: ``submit`` (with the subscription's URL as ``callback_url``), then
-        ``wait`` on the subscription."""
-        submitted = yield from self.submit(
+        ``wait`` on the subscription, both within ``wait_timeout``."""
+        return workflows.run(
             model,
             model_input,
+            self.config.settings,
             images=images,
             client_ref=client_ref,
             metadata=metadata,
-            callback_url=subscription.url if subscription else None,
-            timeout=timeout,
-        )
-        return (
-            yield from self.wait(
-                submitted,
-                wait_timeout=wait_timeout,
-                on_progress=on_progress,
-                raise_on_failure=raise_on_failure,
-                callback=subscription,
-                callback_grace=callback_grace,
-                timeout=timeout,
-            )
+            subscription=subscription,
+            callback_grace=callback_grace,
+            wait_timeout=wait_timeout,
+            on_progress=on_progress,
+            raise_on_failure=raise_on_failure,
+            timeout=self._timeout(timeout),
         )
 
     def get_run(self, run_id: str, *, timeout: float | Timeout | None) -> Workflow[RunView]:

@@ -15,6 +15,7 @@ from .constants import (
     DEFAULT_TRANSFER_TIMEOUT,
     USER_AGENT,
 )
+from .durations import RunDurations
 from .errors import RunflowError
 from .polling import PollSchedule
 from .retries import RetryPolicy
@@ -45,6 +46,7 @@ class ClientConfig:
         poll: PollSchedule | None,
         clock: Callable[[], float],
         inline_image_bytes: int,
+        durations: RunDurations | None = None,
     ) -> ClientConfig:
         """Apply the documented precedence: argument, then ``RUNFLOW_API_KEY``/``RUNFLOW_BASE_URL``,
         then the defaults in :mod:`runflow_klein.constants`."""
@@ -67,6 +69,9 @@ class ClientConfig:
                 poll=poll or PollSchedule(),
                 clock=clock,
                 inline_image_bytes=inline_image_bytes,
+                api_timeout=default_timeout,
+                # Learned per client (not per process): a fresh store unless the caller shares one.
+                durations=durations if durations is not None else RunDurations(),
                 transfer_timeout=Timeout(
                     total=max(DEFAULT_TRANSFER_TIMEOUT, default_timeout.total),
                     connect=default_timeout.connect,

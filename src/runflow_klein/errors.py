@@ -171,10 +171,15 @@ class RunFailedError(RunflowError):
 
 class WaitTimeoutError(RunflowError):
     """The run was still pending when ``wait_timeout`` ran out. The run itself keeps going server-side;
-    ``wait()`` it again later with the same ``run_id``."""
+    ``wait()`` it again later with the same ``run_id``. ``run_id`` is None when ``run()`` reached its
+    deadline before the dispatch was answered."""
 
-    def __init__(self, *, run_id: str, last_status: str | None, waited: float) -> None:
-        super().__init__(f"run {run_id} still {last_status or 'unknown'} after waiting {waited:.1f} s")
+    def __init__(self, *, run_id: str | None, last_status: str | None, waited: float) -> None:
+        if run_id is None:
+            message = f"no answer to the dispatch after {waited:.1f} s (look the run up by its client_ref)"
+        else:
+            message = f"run {run_id} still {last_status or 'unknown'} after waiting {waited:.1f} s"
+        super().__init__(message)
         self.run_id = run_id
         self.last_status = last_status
         self.waited = waited

@@ -1,18 +1,20 @@
 """When to look at a run again.
 
-Why not a fixed interval: a fixed 2 s poller makes a 0.5 s run wait 1.5 s and spends a GET every 2 s on a
-long one. klein runs take roughly 0.5-10 s, so the first look comes early (0.7 s), the gaps then grow by
-``growth`` (the lag stays proportional to the time already spent) and are capped at ``max_interval`` so no
-run waits long after it finished. For runs of 0.5, 1.3, 3.7 and 9 s this schedule averages 0.4 s of lag
-with 11 GETs in total; a fixed 2 s loop (poll, sleep 2 s, poll...) averages 0.875 s with 13 GETs.
+Cold (nothing known about the model): a geometric schedule, ``first`` then gaps growing by ``growth`` up
+to ``max_interval``, so the lag stays roughly proportional to the time already spent; the defaults and
+why they are what they are: :mod:`runflow_klein.constants`. Warm (the model's recent runs give a
+:class:`~runflow_klein.durations.DurationWindow`): :data:`LEARNED_POLLS` polls spread evenly over the
+window, then the cold schedule's polls after it, in case this run is slower than the last ones.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .constants import POLL_FIRST_INTERVAL, POLL_GROWTH, POLL_MAX_INTERVAL
+from .constants import LEARNED_POLLS, POLL_FIRST_INTERVAL, POLL_GROWTH, POLL_MAX_INTERVAL
+from .durations import DurationWindow
 
 __all__ = ["PollSchedule"]
 
@@ -37,3 +39,12 @@ class PollSchedule:
             yield offset
             interval = min(interval * self.growth, self.max_interval)
             offset += interval
+
+    def plan(self, window: DurationWindow | None) -> Iterator[float]:
+        """:meth:`offsets`, or with a learned ``window`` its polls followed by the later cold ones."""
+        if window is None:
+            return self.offsets()
+        step = (window.high - window.low) / LEARNED_POLLS
+        learned = [window.low + step * index for index in range(1, LEARNED_POLLS + 1)]
+        after = itertools.dropwhile(lambda offset: offset <= learned[-1], self.offsets())
+        return itertools.chain((offset for offset in learned if offset > 0), after)

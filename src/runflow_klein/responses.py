@@ -119,6 +119,26 @@ def _envelope(body: object) -> tuple[str | None, str | None, list[Mapping[str, A
     )
 
 
+def field_problem(path: str, reason: str) -> str:
+    """One field-level problem as every message of the runtime and the CLI words it: ``path: reason``."""
+    return f"{path}: {reason}" if path else reason
+
+
+def describe_field_error(item: Mapping[str, Any]) -> str:
+    """An ``errors[]`` entry as ``path: reason``, whichever shape it has: FastAPI's ``{loc, msg}`` or a
+    flat ``{field|path|param, message|msg|reason}`` (the spec leaves the items free-form)."""
+    location = item.get("loc", item.get("field", item.get("path", item.get("param"))))
+    if isinstance(location, list | tuple):
+        path = ".".join(str(part) for part in location)
+    else:
+        path = str(location) if location is not None else ""
+    reason = next(
+        (item[key] for key in ("msg", "message", "reason", "detail") if isinstance(item.get(key), str)),
+        None,
+    )
+    return field_problem(path, reason if reason is not None else excerpt(json.dumps(item, default=str)))
+
+
 def status_error(response: httpx.Response) -> APIStatusError:
     """The typed error for a non-2xx response, with a message that says what actually came back."""
     status = response.status_code
@@ -136,6 +156,8 @@ def status_error(response: httpx.Response) -> APIStatusError:
     else:
         summary = f"unexpected JSON body: {excerpt(json.dumps(body))}"
 
+    if errors:  # the field errors say what is wrong where the message is often generic
+        summary += " [" + "; ".join(describe_field_error(item) for item in errors) + "]"
     reason = response.reason_phrase or "Unknown Status"
     where = describe_request(response)
     message = f"{status} {reason}" + (f" from {where}" if where else "") + f": {summary}"

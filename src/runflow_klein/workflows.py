@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import itertools
 import json
+import logging
 import os
 import re
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar, cast
@@ -28,7 +29,8 @@ from runflow_klein_client.api.media import confirm_asset_upload, create_asset_up
 from runflow_klein_client.api.runs import get_run, search_runs
 from runflow_klein_client.models import AssetUploadConfirm, AssetUploadCreate, Run, RunPage
 
-from .constants import MAX_UPLOAD_BYTES
+from .constants import DEADLINE_GRACE, MAX_UPLOAD_BYTES
+from .durations import RunDurations, run_duration
 from .effects import (
     ApiCall,
     ApiResult,
@@ -42,7 +44,15 @@ from .effects import (
     offload,
     sleep,
 )
-from .errors import APIResponseValidationError, RunFailedError, RunflowError, WaitTimeoutError
+from .errors import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    RunFailedError,
+    RunflowError,
+    WaitTimeoutError,
+)
 from .images import ImageBlob, ImageInput, is_reference, load_image
 from .klein_models import KleinModel, Operation, build_request_body, resolve_model
 from .polling import PollSchedule
@@ -66,18 +76,70 @@ CONFIRM_ASSET_UPLOAD = Operation(
 _IMAGE_FIELDS = ("reference_image_1", "reference_image_2", "reference_image_3", "reference_image_4")
 # Refs end up inside a quoted filter (q=client_ref.EQ:'<ref>'), so they must not contain quotes.
 _CLIENT_REF = re.compile(r"^[A-Za-z0-9._:@-]{1,255}$")
+_LOG = logging.getLogger("runflow_klein")
 _SUFFIXES = {"image/png": ".png", "image/jpeg": ".jpg", "image/webp": ".webp", "image/gif": ".gif"}
 
 
 @dataclass(frozen=True, kw_only=True)
 class Settings:
-    """The client configuration workflows need (pure values; the clock is injectable)."""
+    """The client configuration workflows need (values, plus the injectable clock and the client's learned
+    run durations).
+
+    ``deadline`` (on ``clock``), when set, bounds everything a workflow does: each request's timeout is
+    cut to end by ``deadline + DEADLINE_GRACE``, and a retry whose wait would pass the deadline is not
+    made (:class:`DeadlineReached` instead), so ``wait_timeout`` holds whatever the server does.
+    """
 
     retry: RetryPolicy
     poll: PollSchedule
     clock: Callable[[], float]
     inline_image_bytes: int
     transfer_timeout: Timeout
+    api_timeout: Timeout = field(default_factory=Timeout)
+    durations: RunDurations | None = None
+    deadline: float | None = None
+
+    def until(self, deadline: float) -> Settings:
+        """These settings with ``deadline``, or the earlier one already set."""
+        return replace(self, deadline=deadline if self.deadline is None else min(deadline, self.deadline))
+
+    def bound(self, timeout: Timeout | None, default: Timeout | None = None) -> Timeout | None:
+        """``timeout`` (None: ``default``, else the API timeout) cut to end by the deadline plus
+        :data:`DEADLINE_GRACE`; unchanged when it already does, or without a deadline."""
+        if self.deadline is None:
+            return timeout
+        base = timeout or default or self.api_timeout
+        budget = self.deadline + DEADLINE_GRACE - self.clock()
+        if budget <= 0:
+            raise DeadlineReached("the deadline passed before the request could be sent")
+        if budget >= base.total:
+            return timeout
+        return Timeout(total=budget, connect=min(base.connect, budget))
+
+
+class DeadlineReached(RunflowError):
+    """Internal: a workflow's deadline (``Settings.deadline``) ended it; the cause is the last failure.
+    ``run``/``wait`` turn it into :class:`WaitTimeoutError`."""
+
+
+def describe_failure(error: RunflowError) -> str:
+    """A few words for a retry message: ``503``, ``a timeout``, ``a connection error``."""
+    if isinstance(error, APIStatusError):
+        return str(error.status_code)
+    if isinstance(error, APITimeoutError):
+        return "a timeout"
+    if isinstance(error, APIConnectionError):
+        return "a connection error"
+    return type(error).__name__
+
+
+def _pause(delay: float, error: RunflowError, settings: Settings) -> Workflow[None]:
+    """Sleep ``delay`` before a retry after ``error``, unless that would pass the deadline."""
+    if settings.deadline is not None and settings.clock() + delay > settings.deadline:
+        raise DeadlineReached(f"no time left to retry after {describe_failure(error)}") from error
+    # Logged, not printed: the CLI shows these lines on stderr; a library caller opts in via logging.
+    _LOG.info("retrying in %.1f s after %s", delay, describe_failure(error))
+    yield from sleep(delay)
 
 
 # ---- Retrying ----
@@ -86,11 +148,11 @@ class Settings:
 def retrying(
     attempt: Callable[[], Workflow[T]],
     *,
-    policy: RetryPolicy,
+    settings: Settings,
     idempotent: bool,
     reconcile: Callable[[], Workflow[T | None]] | None = None,
 ) -> Workflow[T]:
-    """Run ``attempt`` until it succeeds or ``policy`` gives up.
+    """Run ``attempt`` until it succeeds or ``settings.retry`` gives up (or its deadline would pass).
 
     When the request is not idempotent and the failure leaves open whether the server acted on it,
     ``reconcile`` (if any) looks for the result; it is retried only when ``reconcile`` finds nothing.
@@ -101,16 +163,16 @@ def retrying(
             return (yield from attempt())
         except RunflowError as exc:
             error = exc
-        delay = policy.delay(error, attempt_number)
+        delay = settings.retry.delay(error, attempt_number)
         if idempotent or not may_have_been_processed(error):
             if delay is None:
                 raise error
-            yield from sleep(delay)
+            yield from _pause(delay, error, settings)
             continue
         if reconcile is None:
             raise error
         if delay is not None:
-            yield from sleep(delay)  # give the server time to finish what it may have started
+            yield from _pause(delay, error, settings)  # time for the server to finish what it started
         try:
             found = yield from reconcile()
         except RunflowError as lookup_error:
@@ -122,8 +184,8 @@ def retrying(
     raise AssertionError("unreachable")  # pragma: no cover - itertools.count() never ends
 
 
-def _attempt_api(call: ApiCall) -> Workflow[ApiResult]:
-    result = yield from call_api(call)
+def _attempt_api(call: ApiCall, settings: Settings) -> Workflow[ApiResult]:
+    result = yield from call_api(replace(call, timeout=settings.bound(call.timeout)))
     if not result.response.is_success:
         raise status_error(result.response)
     return result
@@ -131,7 +193,9 @@ def _attempt_api(call: ApiCall) -> Workflow[ApiResult]:
 
 def request_api(call: ApiCall, settings: Settings, *, idempotent: bool) -> Workflow[ApiResult]:
     """One API operation with the retry policy (no reconciliation)."""
-    return (yield from retrying(partial(_attempt_api, call), policy=settings.retry, idempotent=idempotent))
+    return (
+        yield from retrying(partial(_attempt_api, call, settings), settings=settings, idempotent=idempotent)
+    )
 
 
 def json_object(response: httpx.Response) -> dict[str, Any]:
@@ -261,13 +325,13 @@ def dispatch(
     call = ApiCall(operation=model.operation, kwargs={"body": body}, timeout=timeout)
 
     def attempt() -> Workflow[RunView]:
-        result = yield from _attempt_api(call)
+        result = yield from _attempt_api(call, settings)
         return run_view(result, model.run_type)
 
     return (
         yield from retrying(
             attempt,
-            policy=settings.retry,
+            settings=settings,
             idempotent=False,
             reconcile=partial(find_by_client_ref, client_ref, settings, timeout=timeout),
         )
@@ -318,6 +382,15 @@ class _Progress:
                 self._callback(view)
 
 
+def model_key(view: RunView | None, model: str | None) -> str | None:
+    """Whose durations a run adds to and is waited with: the model the caller named, else the run's
+    ``model_id``."""
+    if model is not None:
+        return model
+    named = view.raw.get("model_id") if view is not None else None
+    return named if isinstance(named, str) and named else None
+
+
 def wait_for_run(
     run_id: str,
     settings: Settings,
@@ -329,57 +402,122 @@ def wait_for_run(
     on_progress: ProgressCallback | None,
     raise_on_failure: bool,
     timeout: Timeout | None,
+    model: str | None = None,
 ) -> Workflow[RunView]:
     """Wait until the run is terminal: a callback (if subscribed) or polls on ``settings.poll``.
 
     With a callback subscription the wait first waits up to ``callback_grace`` seconds for the callback;
     when it comes, one GET confirms the final state. If none came (unreachable URL, bad signature) the
-    wait falls back to polling. Transient poll failures are tolerated until ``wait_timeout``.
+    wait falls back to polling, where the model's learned durations (``settings.durations``) are known
+    (see :meth:`PollSchedule.plan`). Transient poll failures are tolerated; nothing (request, retry,
+    sleep) outlasts ``wait_timeout`` by more than :data:`DEADLINE_GRACE`, then :class:`WaitTimeoutError`.
+    A finished run's duration is recorded for the next wait on the same model.
     """
     clock = settings.clock
     started = clock()
-    deadline = started + wait_timeout
+    settings = settings.until(started + wait_timeout)
+    deadline = cast(float, settings.deadline)
     progress = _Progress(on_progress)
+    key = model_key(initial, model)
 
     def finish(view: RunView) -> RunView:
+        learned = run_duration(view)
+        recorded_as = model_key(view, key)
+        if settings.durations is not None and learned is not None and recorded_as is not None:
+            settings.durations.record(recorded_as, learned)
         if view.failed and raise_on_failure:
             raise RunFailedError(view)
         return view
+
+    def timed_out() -> WaitTimeoutError:
+        return WaitTimeoutError(run_id=run_id, last_status=progress.last_status, waited=clock() - started)
 
     if initial is not None:
         progress.report(initial)
         if initial.is_terminal:
             return finish(initial)
 
-    if subscription is not None:
-        payload = yield from await_callback(subscription, min(callback_grace, deadline - clock()))
-        if payload is not None:
-            view = yield from fetch_run(run_id, settings, timeout=timeout)
-            progress.report(view)
-            if view.is_terminal:
-                return finish(view)
+    try:
+        if subscription is not None:
+            payload = yield from await_callback(subscription, min(callback_grace, deadline - clock()))
+            if payload is not None:
+                view = yield from fetch_run(run_id, settings, timeout=timeout)
+                progress.report(view)
+                if view.is_terminal:
+                    return finish(view)
 
-    anchor = clock()
-    last_error: RunflowError | None = None
-    for offset in settings.poll.offsets():
-        yield from sleep(min(anchor + offset, deadline) - clock())
-        try:
-            view = yield from fetch_run(run_id, settings, timeout=timeout)
-        except RunflowError as exc:
-            if not is_retryable(exc):
-                raise
-            last_error = exc
-        else:
-            last_error = None
-            progress.report(view)
-            if view.is_terminal:
-                return finish(view)
-        now = clock()
-        if now >= deadline:  # the last poll happened at the deadline
-            raise WaitTimeoutError(
-                run_id=run_id, last_status=progress.last_status, waited=now - started
-            ) from last_error
-    raise AssertionError("unreachable")  # pragma: no cover - offsets() never ends
+        anchor = clock()
+        window = settings.durations.window(key) if settings.durations is not None and key else None
+        last_error: RunflowError | None = None
+        for offset in settings.poll.plan(window):
+            yield from sleep(min(anchor + offset, deadline) - clock())
+            try:
+                view = yield from fetch_run(run_id, settings, timeout=timeout)
+            except RunflowError as exc:
+                if not is_retryable(exc):  # DeadlineReached included: it ends the wait below
+                    raise
+                last_error = exc
+            else:
+                last_error = None
+                progress.report(view)
+                if view.is_terminal:
+                    return finish(view)
+            if clock() >= deadline:  # the last poll happened at the deadline
+                raise timed_out() from last_error
+    except DeadlineReached as reached:
+        raise timed_out() from reached.__cause__
+    raise AssertionError("unreachable")  # pragma: no cover - plan() never ends
+
+
+def run(
+    model: str | KleinModel,
+    model_input: Mapping[str, Any],
+    settings: Settings,
+    *,
+    images: Sequence[ImageInput],
+    client_ref: str | None,
+    metadata: Mapping[str, Any] | None,
+    subscription: CallbackSubscription | None,
+    callback_grace: float,
+    wait_timeout: float,
+    on_progress: ProgressCallback | None,
+    raise_on_failure: bool,
+    timeout: Timeout | None,
+) -> Workflow[RunView]:
+    """:func:`submit` (with the subscription's URL as ``callback_url``), then :func:`wait_for_run`, both
+    within one ``wait_timeout``: a dispatch still unanswered at the deadline ends in
+    :class:`WaitTimeoutError` without a run id (the run may exist: look it up by its ``client_ref``)."""
+    klein = resolve_model(model)
+    started = settings.clock()
+    bounded = settings.until(started + wait_timeout)
+    try:
+        submitted = yield from submit(
+            klein,
+            model_input,
+            bounded,
+            images=images,
+            client_ref=client_ref,
+            metadata=metadata,
+            callback_url=subscription.url if subscription else None,
+            timeout=timeout,
+        )
+    except DeadlineReached as reached:
+        waited = settings.clock() - started
+        raise WaitTimeoutError(run_id=None, last_status=None, waited=waited) from reached.__cause__
+    return (
+        yield from wait_for_run(
+            submitted.id,
+            bounded,
+            initial=submitted,
+            subscription=subscription,
+            callback_grace=callback_grace,
+            wait_timeout=max(cast(float, bounded.deadline) - settings.clock(), 0.0),
+            on_progress=on_progress,
+            raise_on_failure=raise_on_failure,
+            timeout=timeout,
+            model=klein.id,
+        )
+    )
 
 
 # ---- Images ----
@@ -412,11 +550,11 @@ def _upload(blob: ImageBlob, settings: Settings, *, timeout: Timeout | None) -> 
     )
 
     def attempt_put() -> Workflow[None]:
-        response = yield from call_storage(put)
+        response = yield from call_storage(replace(put, timeout=settings.bound(put.timeout)))
         if not response.is_success:
             raise status_error(response)
 
-    yield from retrying(attempt_put, policy=settings.retry, idempotent=True)
+    yield from retrying(attempt_put, settings=settings, idempotent=True)
     confirm = ApiCall(
         operation=CONFIRM_ASSET_UPLOAD,
         args=(path_id(asset_id),),
@@ -494,4 +632,4 @@ def download(
         fallback_suffix=suffix_for(content_type, url, ".bin"),
         timeout=timeout or settings.transfer_timeout,
     )
-    return (yield from retrying(partial(download_to, effect), policy=settings.retry, idempotent=True))
+    return (yield from retrying(partial(download_to, effect), settings=settings, idempotent=True))

@@ -30,8 +30,10 @@ class FakeTime:
 
 
 @pytest.fixture(autouse=True)
-def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
     monkeypatch.delenv("RUNFLOW_API_KEY", raising=False)
+    # The CLI's duration cache: never the user's own.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.delenv("RUNFLOW_BASE_URL", raising=False)
 
 

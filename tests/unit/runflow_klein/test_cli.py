@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -97,8 +98,18 @@ def test_argparse_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFix
         ),
         pytest.param(
             ["flux-2-klein-9b/edit", "--prompt", "x", "--image", "missing.png"],
-            "neither an http(s) URL nor a readable file",
+            "--image 'missing.png': No such file or directory",
             id="missing-image",
+        ),
+        pytest.param(
+            ["flux-2-klein-4b", "--prompt", "x", "--num-images", "9"],
+            "input.num_images: must be at most 4 (got 9)",
+            id="num-images-out-of-range",
+        ),
+        pytest.param(
+            ["flux-2-klein-9b/edit", "--prompt", "x", *["--image", "https://e.com/a.png"] * 5],
+            "input.image_urls: takes at most 4 items (got 5)",
+            id="too-many-images",
         ),
     ],
 )
@@ -184,7 +195,8 @@ def test_run_downloads_outputs_and_prints_a_json_summary(
     assert Path(output["path"]).parent == tmp_path / "out"
     with Image.open(output["path"]) as image:
         assert image.format == "PNG"
-    assert STORAGE_SIGNATURE not in out + err
+    assert STORAGE_SIGNATURE not in err  # stderr (progress, logs) is redacted...
+    assert output["url"].endswith(f"?sig={STORAGE_SIGNATURE}")  # ...the JSON for the user is whole
     assert API_KEY not in out + err
     assert "succeeded" in err  # progress on stderr
     sent = json.loads(fake.calls("POST", "/v1/models/")[0].body)["input"]
@@ -260,6 +272,8 @@ def test_emulate_passes_its_options_to_the_emulator(
             "0.25",
             "--callback-secret",
             "whsec_x",
+            "--api-key",
+            "rf_live_demo",
         ],
         capsys,
     )
@@ -267,9 +281,121 @@ def test_emulate_passes_its_options_to_the_emulator(
     ((config, host, port),) = served
     assert (host, port) == ("127.0.0.1", 0)
     assert (config.run_seconds, config.fail_rate, config.callback_secret) == (0.5, 0.25, "whsec_x")
+    assert config.api_key == "rf_live_demo"  # only this key is accepted: a 401 can be demonstrated
 
 
 def test_emulate_rejects_an_impossible_fail_rate(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run_cli(["emulate", "--fail-rate", "2"], capsys)
     assert code == 2
     assert "fail_rate" in err
+
+
+# ---- Waiting, interrupting, resuming ----
+
+
+def run_argv(base_url: str, out: Path, *extra: str) -> list[str]:
+    return ["run", "flux-2-klein-4b", "--prompt", "x", "--base-url", base_url, "--out", str(out), *extra]
+
+
+def test_giving_up_waiting_exits_4_with_the_command_that_resumes(
+    fake: FakeRunflow, api_key: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake.script = ("running",) * 1000
+    code, out, err = run_cli([*run_argv(fake.base_url, tmp_path), "--timeout", "5", "--json"], capsys)
+    assert code == cli.EXIT_WAIT_TIMEOUT == 4
+    (run_id,) = fake.runs
+    assert f"runflow-klein wait {run_id} --out {tmp_path}" in err.replace("\n", "")
+    error = json.loads(out)["error"]
+    assert (error["kind"], error["exit_code"], error["run_id"]) == ("gave up waiting", 4, run_id)
+
+
+def test_wait_picks_a_run_up_and_downloads_its_outputs(
+    fake: FakeRunflow, api_key: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake.script = ("running", "succeeded")
+    run_id = (
+        KleinClient(api_key=API_KEY, base_url=fake.base_url).submit("flux-2-klein-4b", {"prompt": "x"}).id
+    )
+    code, out, err = run_cli(
+        ["wait", run_id, "--base-url", fake.base_url, "--out", str(tmp_path), "--json"], capsys
+    )
+    assert code == 0, err
+    summary = json.loads(out)
+    assert summary["id"] == run_id
+    assert [Path(item["path"]).parent for item in summary["outputs"]] == [tmp_path]
+
+
+def test_ctrl_c_during_the_wait_names_the_run_and_how_to_resume(
+    fake: FakeRunflow,
+    api_key: None,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    def interrupted(seconds: float) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "KleinClient", functools.partial(KleinClient, sleep=interrupted))
+    fake.script = ("running",) * 10
+    code, _, err = run_cli(run_argv(fake.base_url, tmp_path), capsys)
+    assert code == 130
+    (run_id,) = fake.runs
+    assert f"run {run_id} goes on at Runflow; resume with: runflow-klein wait {run_id}" in err.replace(
+        "\n", ""
+    )
+    assert "Traceback" not in err
+
+
+def test_an_api_error_with_json_prints_an_error_object_on_stdout(
+    fake: FakeRunflow, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("RUNFLOW_API_KEY", "rf_live_wrong")
+    code, out, _ = run_cli([*run_argv(fake.base_url, tmp_path), "--json"], capsys)
+    assert code == 3
+    error = json.loads(out)["error"]
+    assert (error["kind"], error["exit_code"], error["run_id"]) == ("error", 3, None)
+    assert "401" in error["message"]
+
+
+def test_retries_say_what_they_wait_for(
+    api_key: None, tmp_path: Path, capsys: pytest.CaptureFixture[str], refused_base_url: str
+) -> None:
+    _, _, err = run_cli(run_argv(refused_base_url, tmp_path), capsys)
+    # the first backoff: 0.5 s less up to 25 % jitter
+    assert re.search(r"^retrying in 0\.[3-5] s after a connection error$", err, re.MULTILINE)
+
+
+@pytest.mark.parametrize("key", ["", "   "])
+def test_an_empty_api_key_is_a_usage_error_before_any_request(
+    fake: FakeRunflow,
+    key: str,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("RUNFLOW_API_KEY", key)
+    code, _, err = run_cli(run_argv(fake.base_url, tmp_path), capsys)
+    assert code == 2
+    assert "RUNFLOW_API_KEY" in err
+    assert fake.count("POST", "/") == 0
+
+
+def test_an_unreadable_image_is_a_usage_error(
+    fake: FakeRunflow, api_key: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    not_an_image = tmp_path / "notes.txt"
+    not_an_image.write_text("hello")
+    argv = [
+        "run",
+        "flux-2-klein-9b/edit",
+        "--prompt",
+        "x",
+        "--image",
+        str(not_an_image),
+        "--base-url",
+        fake.base_url,
+    ]
+    code, _, err = run_cli(argv, capsys)
+    assert code == 2
+    assert "usage error: --image" in err
+    assert fake.count("POST", "/") == 0

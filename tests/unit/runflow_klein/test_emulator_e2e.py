@@ -67,7 +67,10 @@ def test_cli_run_downloads_real_images(
         with Image.open(path) as image:
             assert image.format == "WEBP"
             assert image.width == image.height  # "square"
-    assert "signature=" not in captured.out
+    assert "signature=" not in captured.err  # redacted where it is logged
+    for output in summary["outputs"]:  # printed whole on stdout, for the user: the signed URL works
+        assert "signature=" in output["url"]
+        assert httpx.get(output["url"]).status_code == 200
 
 
 def test_cli_edit_with_a_local_image(

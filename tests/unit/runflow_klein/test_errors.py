@@ -293,3 +293,29 @@ def test_no_secret_in_any_error_text_or_repr() -> None:
 def test_client_repr_hides_the_api_key() -> None:
     with mock_client(lambda request: httpx.Response(204)) as client:
         assert API_KEY not in repr(client)
+
+
+@pytest.mark.parametrize(
+    ("body", "shown"),
+    [
+        (
+            {
+                "code": "VALIDATION_ERROR",
+                "message": "The request does not match the API contract.",
+                "errors": [
+                    {"loc": ["body", "input", "num_images"], "msg": "must be <= 4", "type": "le"},
+                    {"field": "input.image_size", "message": "not one of the presets"},
+                ],
+            },
+            "[body.input.num_images: must be <= 4; input.image_size: not one of the presets]",
+        ),
+        (
+            {"detail": [{"loc": ["body", "input", "prompt"], "msg": "field required", "type": "missing"}]},
+            "[body.input.prompt: field required]",
+        ),
+        ({"message": "bad", "errors": [{"odd": 1}]}, '[{"odd": 1}]'),
+    ],
+)
+def test_a_validation_error_message_names_each_field_and_reason(body: dict[str, object], shown: str) -> None:
+    error = raise_from(httpx.Response(422, json=body))
+    assert shown in str(error)

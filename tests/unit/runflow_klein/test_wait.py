@@ -14,6 +14,7 @@ from runflow_klein import (
     RunView,
     WaitTimeoutError,
 )
+from runflow_klein.constants import POLL_FIRST_INTERVAL
 
 from .conftest import FakeTime
 
@@ -110,7 +111,7 @@ def test_wait_accepts_a_run_id_and_polls_first(
     run = client.wait(submitted.id)
     assert run.id == submitted.id
     assert run.succeeded
-    assert fake_time.sleeps[0] == pytest.approx(0.7)
+    assert fake_time.sleeps[0] == pytest.approx(POLL_FIRST_INTERVAL)
 
 
 def test_a_terminal_run_is_returned_without_polling(client: KleinClient, fake: FakeRunflow) -> None:

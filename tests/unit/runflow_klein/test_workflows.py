@@ -24,6 +24,7 @@ from runflow_klein import (
     PollSchedule,
     RateLimitError,
     RetryPolicy,
+    RunDurations,
     RunFailedError,
     RunView,
     ServerError,
@@ -34,6 +35,7 @@ from runflow_klein import (
 )
 from runflow_klein.callbacks import CallbackPayload, parse_callback
 from runflow_klein.client_core import ClientCore
+from runflow_klein.constants import DEADLINE_GRACE
 from runflow_klein.effects import ApiCall, ApiResult, AwaitCallback, Sleep, Workflow
 from runflow_klein.klein_models import MODELS
 from runflow_klein.receiver import CallbackReceiver, CallbackSubscription
@@ -47,13 +49,17 @@ MODEL = MODELS["flux-2-klein-4b"]
 PROMPT = {"prompt": "a lighthouse at dusk"}
 TIMEOUT = Timeout(total=5.0, connect=1.0)
 WALL_CLOCK = 1_700_000_000.0  # the RetryPolicy's ``now``, for HTTP-date Retry-After values
+# The timeout of a request made at the deadline: the grace the deadline allows (DEADLINE_GRACE).
+LAST_LOOK = Timeout(total=DEADLINE_GRACE, connect=1.0)
 HTML_502 = "<html><head><title>502 Bad Gateway</title></head></html>"
 
 
 # ---- Scripted outcomes and expected effects ----
 
 
-def settings(clock: ScriptedClock, *, max_retries: int = 4) -> workflows.Settings:
+def settings(
+    clock: ScriptedClock, *, max_retries: int = 4, durations: RunDurations | None = None
+) -> workflows.Settings:
     """No jitter, so backoff is exactly 0.5, 1, 2, 4 s; polls at exactly 1, 3, 7, 11, 15... s."""
     return workflows.Settings(
         retry=RetryPolicy(max_retries=max_retries, jitter=lambda: 0.0, now=lambda: WALL_CLOCK),
@@ -61,6 +67,8 @@ def settings(clock: ScriptedClock, *, max_retries: int = 4) -> workflows.Setting
         clock=clock,
         inline_image_bytes=1024,
         transfer_timeout=Timeout(total=300.0),
+        api_timeout=TIMEOUT,
+        durations=durations,
     )
 
 
@@ -317,10 +325,12 @@ def wait(
     seen: list[str | None] | None = None,
     raise_on_failure: bool = True,
     max_retries: int = 4,
+    durations: RunDurations | None = None,
+    model: str | None = None,
 ) -> Workflow[RunView]:
     return workflows.wait_for_run(
         RUN_ID,
-        settings(clock, max_retries=max_retries),
+        settings(clock, max_retries=max_retries, durations=durations),
         initial=initial,
         subscription=subscription,
         callback_grace=callback_grace,
@@ -328,6 +338,7 @@ def wait(
         on_progress=None if seen is None else lambda view: seen.append(view.status),
         raise_on_failure=raise_on_failure,
         timeout=None,
+        model=model,
     )
 
 
@@ -394,9 +405,10 @@ def test_the_wait_gives_up_at_the_deadline_after_a_last_poll() -> None:
                 Step(Sleep(1.0)),
                 Step(get_run(), run_answer("queued")),
                 Step(Sleep(2.0)),
-                Step(get_run(), run_answer("running")),
+                # requests are cut to end by the deadline plus the grace (the API timeout is 5 s)
+                Step(get_run(Timeout(total=3.0, connect=1.0)), run_answer("running")),
                 Step(Sleep(2.0)),  # cut from 4 s to end at the deadline
-                Step(get_run(), run_answer("running")),
+                Step(get_run(LAST_LOOK), run_answer("running")),
             ],
             clock,
         )
@@ -427,9 +439,9 @@ def test_a_poll_failure_at_the_deadline_is_the_cause_of_the_timeout() -> None:
             wait(clock, wait_timeout=3.0, max_retries=0),
             [
                 Step(Sleep(1.0)),
-                Step(get_run(), run_answer("running")),
+                Step(get_run(Timeout(total=3.0, connect=1.0)), run_answer("running")),
                 Step(Sleep(2.0)),
-                Step(get_run(), answer(503)),
+                Step(get_run(LAST_LOOK), answer(503)),
             ],
             clock,
         )
@@ -514,7 +526,7 @@ def test_the_callback_grace_never_outlasts_the_wait() -> None:
             wait(clock, subscription=mailbox, wait_timeout=5.0, callback_grace=20.0),
             [
                 Step(AwaitCallback(mailbox, 5.0), None, takes=5.0),
-                Step(get_run(), run_answer("running")),  # one last look, without sleeping
+                Step(get_run(LAST_LOOK), run_answer("running")),  # one last look, without sleeping
             ],
             clock,
         )
@@ -559,3 +571,152 @@ def test_run_dispatches_with_the_callback_url_and_waits_for_that_callback() -> N
         clock,
     )
     assert view.succeeded
+
+
+# ---- One deadline bounds everything ----
+
+
+def test_a_retry_after_beyond_the_deadline_ends_the_wait_at_once() -> None:
+    clock = ScriptedClock()
+    with pytest.raises(WaitTimeoutError) as caught:
+        drive_scripted(
+            wait(clock, wait_timeout=5.0),
+            [Step(Sleep(1.0)), Step(get_run(), answer(429, headers={"Retry-After": "60"}))],
+            clock,
+        )
+    assert caught.value.run_id == RUN_ID
+    assert isinstance(caught.value.__cause__, RateLimitError)
+    assert clock.now == 1001.0  # no 60 s sleep, no sleep up to the deadline either
+
+
+def test_backoff_that_would_pass_the_deadline_is_not_slept() -> None:
+    clock = ScriptedClock()
+    with pytest.raises(WaitTimeoutError) as caught:
+        drive_scripted(
+            wait(clock, wait_timeout=1.25),
+            [
+                Step(Sleep(1.0)),
+                Step(get_run(Timeout(total=1.25, connect=1.0)), answer(503)),  # 0.5 s backoff: past 1.25 s
+            ],
+            clock,
+        )
+    assert isinstance(caught.value.__cause__, ServerError)
+
+
+def test_a_hung_poll_gets_only_the_time_left_and_the_wait_ends_with_the_run_id() -> None:
+    clock = ScriptedClock()
+    with pytest.raises(WaitTimeoutError) as caught:
+        drive_scripted(
+            wait(clock, wait_timeout=2.0),
+            [
+                Step(Sleep(1.0)),
+                Step(
+                    get_run(Timeout(total=2.0, connect=1.0)),
+                    APITimeoutError("timed out", request_sent=True),
+                    takes=2.0,  # the request used its whole budget: the deadline plus the grace
+                ),
+            ],
+            clock,
+        )
+    assert (caught.value.run_id, caught.value.last_status) == (RUN_ID, None)
+    assert isinstance(caught.value.__cause__, APITimeoutError)
+
+
+def test_run_bounds_the_dispatch_too_and_says_there_is_no_run_id_yet() -> None:
+    clock = ScriptedClock()
+    core = ClientCore(
+        api_key="test-key",
+        base_url=BASE_URL,
+        timeout=TIMEOUT,
+        max_retries=None,
+        retry=RetryPolicy(jitter=lambda: 0.0),
+        poll=None,
+        inline_image_bytes=1024,
+        clock=clock,
+    )
+    workflow = core.run(
+        "flux-2-klein-4b",
+        PROMPT,
+        images=(),
+        client_ref=REF,
+        metadata=None,
+        subscription=None,
+        callback_grace=20.0,
+        wait_timeout=3.0,
+        on_progress=None,
+        raise_on_failure=True,
+        timeout=None,
+    )
+    refused = APIConnectionError("connection refused", request_sent=False)
+    bounded = ApiCall(
+        operation=MODEL.operation, kwargs=dispatch_call().kwargs, timeout=Timeout(total=4.0, connect=1.0)
+    )
+    with pytest.raises(WaitTimeoutError) as caught:
+        drive_scripted(
+            workflow,
+            [
+                Step(bounded, refused, takes=1.0),
+                Step(Sleep(0.5)),
+                Step(
+                    ApiCall(
+                        operation=MODEL.operation,
+                        kwargs=dispatch_call().kwargs,
+                        timeout=Timeout(total=2.5, connect=1.0),
+                    ),
+                    refused,
+                    takes=1.0,  # 2.5 s: the next backoff (1 s) would pass the deadline (3 s)
+                ),
+            ],
+            clock,
+        )
+    assert caught.value.run_id is None
+    assert "client_ref" in str(caught.value)
+
+
+# ---- Waiting that learns ----
+
+
+def finished(seconds: float) -> ApiResult:
+    return run_answer(
+        "succeeded",
+        created_at="2026-11-21T10:00:00+00:00",
+        completed_at=f"2026-11-21T10:00:{seconds:06.3f}+00:00",
+    )
+
+
+def test_a_finished_run_teaches_the_next_wait_of_its_model_where_to_poll() -> None:
+    durations = RunDurations({"m": [4.0, 6.0]})  # window: 2-8 s, polls at 3.5, 5, 6.5, 8 s
+    clock = ScriptedClock()
+    drive_scripted(
+        wait(clock, durations=durations, model="m"),
+        [
+            Step(Sleep(3.5)),
+            Step(get_run(), run_answer("running")),
+            Step(Sleep(1.5)),
+            Step(get_run(), finished(4.9)),
+        ],
+        clock,
+    )
+    assert durations.samples() == {"m": [4.0, 6.0, 4.9]}
+
+
+def test_the_model_is_taken_from_the_run_when_the_caller_did_not_name_it() -> None:
+    durations = RunDurations()
+    clock = ScriptedClock()
+    drive_scripted(
+        wait(clock, durations=durations, initial=RunView.from_json(run_json("queued", model_id="klein"))),
+        [Step(Sleep(1.0)), Step(get_run(), finished(0.8))],
+        clock,
+    )
+    assert durations.samples() == {"klein": [0.8]}
+
+
+def test_a_run_without_timestamps_teaches_nothing() -> None:
+    durations = RunDurations()
+    clock = ScriptedClock()
+    drive_scripted(
+        wait(clock, durations=durations, model="m"),
+        [Step(Sleep(1.0)), Step(get_run(), run_answer("succeeded"))],
+        clock,
+    )
+    assert durations.samples() == {}

@@ -1,37 +1,52 @@
 """How soon ``wait()`` returns after a run finishes, and how many GETs it spends getting there.
 
-* :func:`measure_waiting`: runs of several durations, each waited for by our adaptive poller
-  (:class:`runflow_klein.PollSchedule` through ``KleinClient.wait``) and by a fixed 2-second poller written
-  like the official JS SDK's default ``runs.wait`` (:data:`JS_SDK_REFERENCE`). All runs go at once, one
-  thread each, so the section takes as long as the longest run rather than the sum. *Lag* is the wall
-  time from the run's ``completed_at`` (stamped by the emulator) to ``wait()`` returning.
+* :func:`measure_waiting`: run durations *drawn* from distributions (never a handful of fixed points a
+  schedule could be fitted to), each waited for by our poller and by fixed 1 s, 2 s and 3 s pollers
+  written like the official JS SDK's ``runs.wait`` (:data:`JS_SDK_REFERENCE`: GET at once, then every
+  ``interval``). *Cold*: durations log-uniform over 0.5-15 s, nothing learned. *Warm*: models whose
+  mean duration is drawn from the same range; each model's runs vary by ±10 % (uniform), and the poller
+  has waited for :data:`WARM_HISTORY` runs of the model before the measured ones (and keeps learning).
+
+  Our poller is the runtime's own ``workflows.wait_for_run``, driven on a simulated clock by a simulated
+  server (a run is ``running`` until its duration has passed, then ``succeeded`` with Runflow's
+  ``created_at``/``completed_at``), so every sleep and GET is the one the client would make and the
+  GET count is the number of GET effects it yielded; a fixed poller's GETs and lag follow from its
+  interval by arithmetic. Network time is left out (on loopback a GET takes ~1 ms, see
+  ``generated_vs_raw``), which is why the section needs no emulator and ``--quick`` stays fast.
 * :func:`measure_callbacks`: ``wait(..., callback=...)`` against a local :class:`CallbackReceiver`; the
   receiver's app is wrapped to note when each callback request arrives, so the latency is arrival →
   ``wait()`` returning, measured on one clock in one process.
-
-GETs are counted by the client's own transport (``GET /v1/runs/…`` only), so nothing is inferred.
 """
 
 from __future__ import annotations
 
-import itertools
+import math
+import random
 import time
-from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
-from datetime import datetime
-from typing import Any, Literal
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from runflow_klein import CallbackReceiver, KleinClient, PollSchedule, RunView
+from runflow_klein import (
+    CallbackReceiver,
+    KleinClient,
+    PollSchedule,
+    RetryPolicy,
+    RunDurations,
+    RunView,
+    Timeout,
+)
+from runflow_klein.effects import ApiCall, ApiResult, Effect, Sleep, drive_sync
+from runflow_klein.workflows import GET_RUN, Settings, wait_for_run
 from runflow_klein_pipeline.bench.emulator_process import API_KEY
 from runflow_klein_pipeline.bench.stats import summarize
 
 MODEL = "flux-2-klein-4b"
 INPUT = {"prompt": "a lighthouse at dusk, long exposure"}
-FIXED_INTERVAL = 2.0
 JS_SDK_REFERENCE = {
     "repository": "runflow-io/runflow-js",
     "path": "packages/sdk/src/client.ts",
@@ -43,8 +58,23 @@ JS_SDK_REFERENCE = {
     ),
 }
 CALLBACK_TARGET_MS = 50.0
-Poller = Literal["adaptive", "fixed_2s"]
-POLLERS: tuple[Poller, ...] = ("adaptive", "fixed_2s")
+COLD_RANGE_S = (0.5, 15.0)
+WARM_SPREAD = 0.10
+WARM_HISTORY = 4
+FIXED_INTERVALS_S = (1.0, 2.0, 3.0)
+WARM_TARGET_LAG_S = 0.3
+WARM_TARGET_GETS = 3.0
+_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True, kw_only=True)
+class WaitPlan:
+    """How many runs the waiting section draws."""
+
+    cold_runs: int
+    warm_models: int
+    warm_runs_per_model: int
+    seed: int = 10
 
 
 class RunGetRecorder(httpx.BaseTransport):
@@ -63,94 +93,167 @@ class RunGetRecorder(httpx.BaseTransport):
         self._inner.close()
 
 
-def wait_fixed_2s(client: KleinClient, run_id: str) -> RunView:
-    """The JS SDK's default ``runs.wait`` (:data:`JS_SDK_REFERENCE`): GET, then every 2 s until terminal."""
-    while True:
-        view = client.get_run(run_id)
-        if view.is_terminal:
-            return view
-        time.sleep(FIXED_INTERVAL)
+# ---- Polling: ours vs fixed pollers, on drawn durations ----
 
 
-def scheduled_gets(offsets: Iterable[float], completion: float) -> int:
-    """How many GETs a poller polling at ``offsets`` needs to see a run that finishes at ``completion``:
-    the first GET at or after completion is the last one (arithmetic, not a measurement)."""
-    for count, offset in enumerate(offsets, start=1):
-        if offset >= completion:
-            return count
-    raise ValueError("offsets ended before the run completed")
+@dataclass(frozen=True)
+class Waited:
+    """One waited run: seconds from completion to the GET that saw it, and GETs made."""
 
-
-def fixed_offsets() -> Iterable[float]:
-    """The fixed poller's GET times relative to its first GET: 0, 2, 4, ... seconds."""
-    return (index * FIXED_INTERVAL for index in itertools.count())
-
-
-# ---- Polling: adaptive vs fixed 2 s ----
-
-
-@dataclass(frozen=True, kw_only=True)
-class WaitSample:
-    """One waited run. Times are seconds; ``*_after_*`` are relative offsets on the wall clock."""
-
-    poller: Poller
-    duration_s: float
-    gets: int
-    scheduled_gets: int
     lag_s: float
-    completed_after_wait_start_s: float
-    completed_after_first_get_s: float
+    gets: int
 
 
-def measure_waiting(urls: Mapping[float, str]) -> dict[str, Any]:
-    """Every duration in ``urls`` (duration → emulator URL) waited for by both pollers, all at once."""
-    jobs = [(duration, url, poller) for duration, url in urls.items() for poller in POLLERS]
-    with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
-        samples = list(pool.map(lambda job: _wait_once(*job), jobs))
-    pollers = {poller: _poller_json([s for s in samples if s.poller == poller]) for poller in POLLERS}
-    adaptive, fixed = pollers["adaptive"], pollers["fixed_2s"]
+def fixed_poller(duration: float, interval: float) -> Waited:
+    """The JS SDK's loop with ``interval``: GETs at 0, interval, 2·interval, … until one sees the run done."""
+    polls = math.ceil(duration / interval)
+    return Waited(lag_s=polls * interval - duration, gets=polls + 1)
+
+
+def simulated_wait(duration: float, durations: RunDurations, model: str) -> Waited:
+    """``wait_for_run`` with the runtime's default schedule and what ``durations`` learned, on a simulated
+    clock, for a run dispatched at 0 that succeeds at ``duration``; the run is recorded in ``durations``."""
+    now = 0.0
+    gets = 0
+    run_id = str(uuid.uuid4())
+
+    def run_json(status: str) -> dict[str, Any]:
+        document = {"id": run_id, "status_code": status, "created_at": _EPOCH.isoformat()}
+        if status == "succeeded":
+            document["completed_at"] = (_EPOCH + timedelta(seconds=duration)).isoformat()
+        return document
+
+    def perform(effect: Effect) -> object:
+        nonlocal now, gets
+        if isinstance(effect, Sleep):
+            now += effect.seconds
+            return None
+        if isinstance(effect, ApiCall) and effect.operation == GET_RUN:
+            gets += 1
+            request = httpx.Request("GET", f"https://api.runflow.test/v1/runs/{run_id}")
+            body = run_json("succeeded" if now >= duration else "running")
+            return ApiResult(response=httpx.Response(200, json=body, request=request), parsed=None)
+        raise AssertionError(f"unexpected effect {effect!r}")
+
+    settings = Settings(
+        retry=RetryPolicy(),
+        poll=PollSchedule(),
+        clock=lambda: now,
+        inline_image_bytes=0,
+        transfer_timeout=Timeout(),
+        durations=durations,
+    )
+    workflow = wait_for_run(
+        run_id,
+        settings,
+        initial=RunView.from_json(run_json("queued")),  # what the dispatch answered
+        subscription=None,
+        callback_grace=0.0,
+        wait_timeout=10 * COLD_RANGE_S[1],
+        on_progress=None,
+        raise_on_failure=True,
+        timeout=None,
+        model=model,
+    )
+    drive_sync(workflow, perform)
+    return Waited(lag_s=now - duration, gets=gets)
+
+
+def _pollers_json(durations: list[float], ours: list[Waited]) -> dict[str, Any]:
+    def summary(waited: list[Waited]) -> dict[str, Any]:
+        return {
+            "mean_lag_s": round(sum(item.lag_s for item in waited) / len(waited), 4),
+            "lag_s": summarize([item.lag_s for item in waited]),
+            "gets_per_run": round(sum(item.gets for item in waited) / len(waited), 4),
+            "total_gets": sum(item.gets for item in waited),
+        }
+
+    pollers = {"adaptive": summary(ours)}
+    for interval in FIXED_INTERVALS_S:
+        pollers[f"fixed_{interval:g}s"] = summary([fixed_poller(value, interval) for value in durations])
+    return pollers
+
+
+def measure_cold(plan: WaitPlan, rng: random.Random) -> dict[str, Any]:
+    """Durations log-uniform over :data:`COLD_RANGE_S`, each waited with nothing learned."""
+    low, high = (math.log(bound) for bound in COLD_RANGE_S)
+    durations = [math.exp(rng.uniform(low, high)) for _ in range(plan.cold_runs)]
+    ours = [simulated_wait(duration, RunDurations(), MODEL) for duration in durations]
+    pollers = _pollers_json(durations, ours)
+    ours_json, fixed = pollers["adaptive"], pollers["fixed_2s"]
+    targets = {
+        "lag_le_fixed_2s": ours_json["mean_lag_s"] <= fixed["mean_lag_s"],
+        "gets_le_fixed_2s": ours_json["gets_per_run"] <= fixed["gets_per_run"],
+    }
     return {
-        "durations": list(urls),
-        "emulator": "one emulator app per duration (run_seconds is a per-emulator setting), one process",
-        "lag": "wall time from the run's completed_at (emulator clock, same host) to wait() returning",
-        "adaptive": {"schedule": asdict(PollSchedule()), **adaptive},
-        "fixed_2s": {"interval_s": FIXED_INTERVAL, "reference": JS_SDK_REFERENCE, **fixed},
-        "targets_met": {
-            "lower_mean_lag": adaptive["lag_s"]["mean"] < fixed["lag_s"]["mean"],
-            "no_more_gets": adaptive["total_gets"] <= fixed["total_gets"],
-        },
+        "distribution": f"log-uniform {COLD_RANGE_S[0]:g}-{COLD_RANGE_S[1]:g} s, nothing learned",
+        "runs": plan.cold_runs,
+        "durations_s": summarize(durations),
+        "pollers": pollers,
+        "targets": {**targets, "met": all(targets.values())},
     }
 
 
-def _wait_once(duration: float, base_url: str, poller: Poller) -> WaitSample:
-    recorder = RunGetRecorder()
-    with KleinClient(api_key=API_KEY, base_url=base_url, transport=recorder) as client:
-        submitted = client.submit(MODEL, INPUT)
-        wait_started = time.time()
-        final = client.wait(submitted) if poller == "adaptive" else wait_fixed_2s(client, submitted.id)
-        returned = time.time()
-    if final.completed_at is None:
-        raise RuntimeError(f"run {final.id} finished without completed_at")
-    completed = datetime.fromisoformat(final.completed_at).timestamp()
-    first_get = recorder.get_times[0]
-    offsets = PollSchedule().offsets() if poller == "adaptive" else fixed_offsets()
-    since_start = completed - (wait_started if poller == "adaptive" else first_get)
-    return WaitSample(
-        poller=poller,
-        duration_s=duration,
-        gets=len(recorder.get_times),
-        scheduled_gets=scheduled_gets(offsets, since_start),
-        lag_s=round(returned - completed, 4),
-        completed_after_wait_start_s=round(completed - wait_started, 4),
-        completed_after_first_get_s=round(completed - first_get, 4),
-    )
+def measure_warm(plan: WaitPlan, rng: random.Random) -> dict[str, Any]:
+    """Per model: a mean drawn like a cold duration, :data:`WARM_HISTORY` runs to learn from, then the
+    measured runs; every run lasts the model's mean ±:data:`WARM_SPREAD` (uniform)."""
+    low, high = (math.log(bound) for bound in COLD_RANGE_S)
+    durations: list[float] = []
+    ours: list[Waited] = []
+    means: list[float] = []
+    for index in range(plan.warm_models):
+        mean = math.exp(rng.uniform(low, high))
+        means.append(mean)
+        learned = RunDurations()
 
+        def draw(mean: float = mean) -> float:
+            return mean * rng.uniform(1 - WARM_SPREAD, 1 + WARM_SPREAD)
 
-def _poller_json(samples: Sequence[WaitSample]) -> dict[str, Any]:
+        for _ in range(WARM_HISTORY):
+            simulated_wait(draw(), learned, f"model-{index}")
+        for _ in range(plan.warm_runs_per_model):
+            duration = draw()
+            durations.append(duration)
+            ours.append(simulated_wait(duration, learned, f"model-{index}"))
+    pollers = _pollers_json(durations, ours)
+    ours_json = pollers["adaptive"]
+    targets = {
+        "mean_lag_le_0_3s": ours_json["mean_lag_s"] <= WARM_TARGET_LAG_S,
+        "gets_per_run_le_3": ours_json["gets_per_run"] <= WARM_TARGET_GETS,
+    }
     return {
-        "runs": [asdict(sample) for sample in samples],
-        "lag_s": summarize([sample.lag_s for sample in samples]),
-        "total_gets": sum(sample.gets for sample in samples),
+        "distribution": (
+            f"per model: mean log-uniform {COLD_RANGE_S[0]:g}-{COLD_RANGE_S[1]:g} s, each run the mean "
+            f"±{WARM_SPREAD:.0%} (uniform); measured after {WARM_HISTORY} runs of the model"
+        ),
+        "models": plan.warm_models,
+        "history_runs_per_model": WARM_HISTORY,
+        "runs": len(durations),
+        "model_means_s": summarize(means),
+        "durations_s": summarize(durations),
+        "pollers": pollers,
+        "targets": {**targets, "met": all(targets.values())},
+    }
+
+
+def measure_waiting(plan: WaitPlan) -> dict[str, Any]:
+    """The cold and warm comparisons, from one seeded generator (the same seed gives the same report)."""
+    rng = random.Random(plan.seed)  # noqa: S311 - reproducible draws, not secrets
+    return {
+        "method": (
+            "simulated clock and server; our poller is runflow_klein.workflows.wait_for_run with the "
+            "default PollSchedule and the learned RunDurations, fixed pollers GET at 0 then every interval"
+        ),
+        "lag": "seconds from the run's completion to the GET that saw it (network time excluded)",
+        "seed": plan.seed,
+        "schedule": {
+            "first": PollSchedule().first,
+            "growth": PollSchedule().growth,
+            "max_interval": PollSchedule().max_interval,
+        },
+        "fixed_reference": JS_SDK_REFERENCE,
+        "cold": measure_cold(plan, rng),
+        "warm": measure_warm(plan, rng),
     }
 
 

@@ -1,14 +1,14 @@
 """``scripts/bench.py --quick`` end to end: the report has every section and its numbers add up.
 
 Nothing here asserts speed. A shared machine makes timings useless as pass/fail criteria, so the checks
-are about shape, counts and arithmetic: GET counts follow from each poller's schedule and the measured
-completion time, a callback-driven wait costs exactly one GET, request totals match the plan.
+are about shape, counts and arithmetic: GET counts follow from each poller's schedule and the drawn
+duration, targets are reported consistently with the numbers, a callback-driven wait costs exactly one
+GET, request totals match the plan.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import os
 import re
 import subprocess
@@ -18,12 +18,12 @@ from typing import Any
 
 import pytest
 from runflow_klein_pipeline.bench import run as bench
-from runflow_klein_pipeline.bench.wait import fixed_offsets, scheduled_gets
+from runflow_klein_pipeline.bench.wait import WaitPlan, fixed_poller, measure_waiting, simulated_wait
 from runflow_klein_pipeline.layout import REPO_ROOT
 
-from runflow_klein import PollSchedule
+from runflow_klein import PollSchedule, RunDurations
 
-DURATIONS = (0.5, 1.3)
+POLLERS = {"adaptive", "fixed_1s", "fixed_2s", "fixed_3s"}
 MEASURED = {"generated_vs_raw", "async_concurrency_64", "waiting", "callback_wait", "validation"}
 SECTIONS = {"machine", *MEASURED, "run"}
 
@@ -36,8 +36,6 @@ def bench_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any],
         sys.executable,
         str(REPO_ROOT / "scripts" / "bench.py"),
         "--quick",
-        "--durations",
-        ",".join(map(str, DURATIONS)),
         "--out",
         str(out),
     ]
@@ -104,33 +102,60 @@ def test_the_async_caveat_names_this_machines_cpu_count(report: dict[str, Any]) 
     assert report["machine"]["cpu_count"] == os.cpu_count()
 
 
-def test_waiting_covers_every_duration_with_both_pollers(report: dict[str, Any]) -> None:
+def test_waiting_compares_every_poller_cold_and_warm(report: dict[str, Any]) -> None:
     waiting = report["waiting"]
-    assert waiting["durations"] == list(DURATIONS)
-    for poller in ("adaptive", "fixed_2s"):
-        runs = waiting[poller]["runs"]
-        assert sorted(run["duration_s"] for run in runs) == list(DURATIONS)
-        assert all(run["gets"] >= 1 for run in runs)
-        assert waiting[poller]["total_gets"] == sum(run["gets"] for run in runs)
-    assert waiting["fixed_2s"]["reference"]["commit"].startswith("979198d1")
-    assert set(waiting["targets_met"]) == {"lower_mean_lag", "no_more_gets"}
+    plan = bench.QUICK.waiting
+    assert waiting["cold"]["runs"] == waiting["cold"]["durations_s"]["n"] == plan.cold_runs
+    assert waiting["warm"]["runs"] == plan.warm_models * plan.warm_runs_per_model
+    assert waiting["warm"]["history_runs_per_model"] == 4
+    assert waiting["fixed_reference"]["commit"].startswith("979198d1")
+    for phase in ("cold", "warm"):
+        section = waiting[phase]
+        assert set(section["pollers"]) == POLLERS
+        for poller in section["pollers"].values():
+            assert poller["lag_s"]["n"] == section["runs"]
+            assert poller["lag_s"]["min"] >= 0
+            assert poller["total_gets"] == pytest.approx(poller["gets_per_run"] * section["runs"], abs=0.01)
+            assert poller["gets_per_run"] >= 1
+    # Durations were drawn from their ranges, not picked
+    assert 0.5 <= waiting["cold"]["durations_s"]["min"] < waiting["cold"]["durations_s"]["max"] <= 15.0
+    assert waiting["warm"]["durations_s"]["max"] <= 15.0 * 1.1
 
 
-def test_fixed_poller_gets_follow_from_its_schedule(report: dict[str, Any]) -> None:
-    # GET at 0 s, then every 2 s: the run is seen by the first GET at or after it completed
-    for run in report["waiting"]["fixed_2s"]["runs"]:
-        completed = run["completed_after_first_get_s"]
-        assert completed > 0
-        assert run["gets"] == 1 + math.ceil(completed / 2.0)
+def test_targets_are_reported_as_the_numbers_say(report: dict[str, Any]) -> None:
+    cold, warm = report["waiting"]["cold"], report["waiting"]["warm"]
+    ours, fixed = cold["pollers"]["adaptive"], cold["pollers"]["fixed_2s"]
+    assert cold["targets"] == {
+        "lag_le_fixed_2s": ours["mean_lag_s"] <= fixed["mean_lag_s"],
+        "gets_le_fixed_2s": ours["gets_per_run"] <= fixed["gets_per_run"],
+        "met": ours["mean_lag_s"] <= fixed["mean_lag_s"] and ours["gets_per_run"] <= fixed["gets_per_run"],
+    }
+    learned = warm["pollers"]["adaptive"]
+    assert warm["targets"]["mean_lag_le_0_3s"] == (learned["mean_lag_s"] <= 0.3)
+    assert warm["targets"]["gets_per_run_le_3"] == (learned["gets_per_run"] <= 3)
+    assert warm["targets"]["met"] == (
+        warm["targets"]["mean_lag_le_0_3s"] and warm["targets"]["gets_per_run_le_3"]
+    )
 
 
-def test_adaptive_poller_gets_follow_from_its_schedule(report: dict[str, Any]) -> None:
-    # Polls at 0.7 s, 1.96 s, ... after wait() starts: each poll before completion misses, the next sees it
-    for run in report["waiting"]["adaptive"]["runs"]:
-        offsets, polls = PollSchedule().offsets(), 1
-        while next(offsets) < run["completed_after_wait_start_s"]:
-            polls += 1
-        assert run["gets"] == run["scheduled_gets"] == polls
+@pytest.mark.parametrize("duration", [0.4, 1.0, 2.6, 7.3, 14.9])
+def test_a_cold_simulated_wait_polls_on_the_default_schedule(duration: float) -> None:
+    learned = RunDurations()
+    waited = simulated_wait(duration, learned, "m")
+    offsets, polls = PollSchedule().offsets(), 1
+    while (offset := next(offsets)) < duration:
+        polls += 1
+    assert waited.gets == polls
+    assert waited.lag_s == pytest.approx(offset - duration)
+    assert learned.samples() == {"m": [pytest.approx(duration, abs=1e-3)]}  # and it was learned
+
+
+def test_the_same_seed_draws_the_same_report() -> None:
+    plan = WaitPlan(cold_runs=20, warm_models=2, warm_runs_per_model=3, seed=5)
+    assert measure_waiting(plan) == measure_waiting(plan)
+    assert measure_waiting(plan) != measure_waiting(
+        WaitPlan(cold_runs=20, warm_models=2, warm_runs_per_model=3)
+    )
 
 
 def test_a_callback_driven_wait_costs_exactly_one_get(report: dict[str, Any]) -> None:
@@ -151,15 +176,25 @@ def test_validation_checks_whole_passes_over_the_cassettes(report: dict[str, Any
 
 
 @pytest.mark.parametrize(
-    ("completion", "gets"), [(0.001, 2), (1.999, 2), (2.0, 2), (2.001, 3), (8.997, 6), (9.2, 6)]
+    ("completion", "interval", "gets", "lag"),
+    [
+        (0.001, 2.0, 2, 1.999),
+        (1.999, 2.0, 2, 0.001),
+        (2.0, 2.0, 2, 0.0),
+        (2.001, 2.0, 3, 1.999),
+        (9.2, 3.0, 5, 2.8),
+    ],
 )
-def test_scheduled_gets_of_the_fixed_poller(completion: float, gets: int) -> None:
-    assert scheduled_gets(fixed_offsets(), completion) == gets
+def test_a_fixed_poller_gets_at_zero_then_every_interval(
+    completion: float, interval: float, gets: int, lag: float
+) -> None:
+    waited = fixed_poller(completion, interval)
+    assert waited.gets == gets
+    assert waited.lag_s == pytest.approx(lag)
 
 
-@pytest.mark.parametrize("value", ["0.5,0.5", "0", "-1", "abc", "61"])
-def test_bad_durations_are_usage_errors(value: str, tmp_path: Path) -> None:
+def test_a_bad_seed_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(SystemExit) as raised:
-        bench.main(["--durations", value, "--out", str(tmp_path / "never.json")])
+        bench.main(["--seed", "abc", "--out", str(tmp_path / "never.json")])
     assert raised.value.code == 2
     assert not (tmp_path / "never.json").exists()
