@@ -10,6 +10,8 @@ exactly the dependency group it needs from ``uv.lock``.
 from __future__ import annotations
 
 import os
+import shutil
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -100,6 +102,27 @@ def bench(session: nox.Session) -> None:
     """Benchmarks against the emulator on loopback → reports/bench.json."""
     _sync(session, "bench")
     session.run("python", "scripts/bench.py", *session.posargs)
+
+
+@nox.session(python=PYTHON, default=False)
+def build(session: nox.Session) -> None:
+    """Wheels and sdists of the client and the runtime → dist/, twine-checked, installed in a fresh venv."""
+    _sync(session, "release")
+    dist = ROOT / "dist"
+    shutil.rmtree(dist, ignore_errors=True)
+    for project in ("generated/runflow-klein-client", "."):
+        session.run("uv", "build", "--quiet", "--out-dir", str(dist), project, external=True)
+    session.run("twine", "check", "--strict", *sorted(str(path) for path in dist.glob("runflow_klein*")))
+    # The uv that runs nox (bootstrap) creates the fresh venv; it is not on the session's PATH.
+    uv = shutil.which("uv") or str(Path(sys.executable).with_name("uv"))
+    session.run("python", "scripts/check_dist.py", "--dist", str(dist), "--uv", uv)
+
+
+@nox.session(python=PYTHON, default=False)
+def release(session: nox.Session) -> None:
+    """Decide what the nightly does with its reports: nothing, a pull request, or fail (``-- --help``)."""
+    _sync(session, "gen", project=False)
+    session.run("python", "scripts/release_pr.py", *session.posargs)
 
 
 @nox.session(python=PYTHON)

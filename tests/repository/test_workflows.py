@@ -47,7 +47,7 @@ def steps(doc: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
 
 
 def test_there_are_ci_and_nightly_workflows() -> None:
-    assert {path.name for path in WORKFLOWS} == {"ci.yml", "nightly-drift.yml"}
+    assert {path.name for path in WORKFLOWS} == {"ci.yml", "nightly-drift.yml", "release.yml"}
 
 
 @pytest.mark.node_tools
@@ -133,3 +133,23 @@ def test_nightly_runs_the_property_tests_with_the_nightly_hypothesis_profile() -
         for path in named:
             assert "@given" in (REPO_ROOT / path).read_text(), f"{path} has no Hypothesis property tests"
     assert settings.get_profile("nightly").max_examples > settings.get_profile("fast").max_examples
+
+
+def test_only_the_pull_request_job_may_write_code_and_it_decides_first() -> None:
+    jobs = load(NIGHTLY)["jobs"]
+    writers = {job_id for job_id, job in jobs.items() if "write" in job["permissions"].values()}
+
+    assert jobs["pull-request"]["permissions"] == {"contents": "write", "pull-requests": "write"}
+    assert writers == {"pull-request", "track"}
+    runs = [step.get("run", "") for step in jobs["pull-request"]["steps"]]
+    assert any("nox -s release" in run for run in runs)
+    assert "cancelled()" in jobs["pull-request"]["if"], "a pipeline error must reach the decision (and fail)"
+
+
+def test_tags_build_and_attach_the_distributions() -> None:
+    doc = load(REPO_ROOT / ".github" / "workflows" / "release.yml")
+
+    assert doc["on"] == {"push": {"tags": ["v*"]}}
+    runs = [step.get("run", "") for _, step in steps(doc)]
+    assert any("nox -s build" in run for run in runs)
+    assert any("gh release create" in run and "dist/*" in run for run in runs)

@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from runflow_klein_pipeline.documents import dump_json
+from runflow_klein_pipeline.documents import dump_json, sha256_bytes
 from runflow_klein_pipeline.layout import GENERATED_DIR, UPSTREAM_SPEC
 from runflow_klein_pipeline.spec import regenerate
 
@@ -98,3 +98,58 @@ def test_a_failing_generator_leaves_the_client_untouched(
     assert tree_digest(generated) == before
     # The composed spec is written only together with the client it was generated into.
     assert sorted(path.name for path in tmp_path.iterdir()) == ["generated", "upstream.json"]
+
+
+def _regenerate_with(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, schema: dict[str, object]
+) -> str:
+    """Regenerate a copy of the committed tree from an upstream with ``schema`` as Run; its changelog."""
+    upstream = json.loads(UPSTREAM_SPEC.read_bytes())
+    upstream["components"]["schemas"]["Run"] = schema
+    upstream_path = tmp_path / f"{name}.json"
+    upstream_path.write_bytes(dump_json(upstream))
+    generated = shutil.copytree(GENERATED_DIR, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+    argv = [
+        "--upstream",
+        str(upstream_path),
+        "--generated",
+        str(generated),
+        "--composed",
+        str(tmp_path / "c.json"),
+    ]
+
+    result = run_script(regenerate.main, argv, capsys)
+
+    assert result.code == 0, result.stdout + result.stderr
+    provenance = json.loads((generated / regenerate.PROVENANCE_NAME).read_text())
+    pyproject = (generated / regenerate.CLIENT_DIR_NAME / "pyproject.toml").read_text()
+    init = (generated / CLIENT_PACKAGE / "__init__.py").read_text()
+    version = str(provenance["client_version"])
+    assert f'version = "{version}"' in pyproject
+    assert f'__version__ = "{version}"' in init
+    notes = (generated / regenerate.CLIENT_DIR_NAME / regenerate.CHANGELOG_NAME).read_text()
+    committed_notes = (GENERATED_DIR / regenerate.CLIENT_DIR_NAME / regenerate.CHANGELOG_NAME).read_text()
+    assert notes.startswith(committed_notes.split("\n## ", 1)[0])
+    assert notes.endswith(committed_notes.split("\n## ", 1)[1]), "earlier entries must be kept"
+    assert f"## [{version}]" in notes
+    assert f"sha256 `{sha256_bytes(upstream_path.read_bytes())}`" in notes
+    return notes
+
+
+def test_a_breaking_change_bumps_more_than_an_additive_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    committed = json.loads((GENERATED_DIR / regenerate.PROVENANCE_NAME).read_text())["client_version"]
+    run = json.loads(UPSTREAM_SPEC.read_bytes())["components"]["schemas"]["Run"]
+    added = {**run, "properties": {**run["properties"], "priority": {"type": "integer"}}}
+    removed = {**run, "properties": {k: v for k, v in run["properties"].items() if k != "jurisdiction_code"}}
+
+    additive = _regenerate_with(tmp_path, capsys, "additive", added)
+    breaking = _regenerate_with(tmp_path, capsys, "breaking", removed)
+
+    major, minor, patch = (int(part) for part in committed.split(".post")[0].split("."))
+    assert f"## [{major}.{minor}.{patch + 1}]" in additive
+    assert "### Added" in additive
+    assert ".models.Run.priority`: field `priority` added" in additive
+    assert f"## [{major}.{minor + 1}.0]" in breaking
+    assert ".models.Run.jurisdiction_code`: field `jurisdiction_code` removed" in breaking
