@@ -106,7 +106,7 @@ def bench(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON, default=False)
 def build(session: nox.Session) -> None:
-    """Wheels and sdists of the client and the runtime → dist/, twine-checked, installed in a fresh venv."""
+    """Wheels and sdists of the client and the runtime → dist/, twine-checked, each installed in a venv."""
     _sync(session, "release")
     dist = ROOT / "dist"
     shutil.rmtree(dist, ignore_errors=True)
