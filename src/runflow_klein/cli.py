@@ -3,8 +3,10 @@
 Exit codes: 0 the run succeeded, 1 the run failed or was canceled, 2 usage error (bad option, input the
 model's schema refuses, missing ``RUNFLOW_API_KEY``, unreadable image), 3 API, network or output-file
 error, 4 gave up waiting (``--timeout``; the run goes on, ``runflow-klein wait RUN_ID`` picks it up),
-130 interrupted (Ctrl-C). Expected failures print one line on stderr (with ``--json`` also a JSON error
-object on stdout), never a traceback; retries say on stderr what they wait for.
+5 internal error (a bug), 130 interrupted (Ctrl-C). Expected failures print one line on stderr (with
+``--json`` also a JSON error object on stdout), never a traceback; retries say on stderr what they wait
+for. The console script enters through :mod:`runflow_klein.launcher`, which turns a Ctrl-C at any moment
+and a bug into one line too.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ import argparse
 import json
 import logging
 import os
-import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,16 +32,16 @@ from .errors import RunFailedError, RunflowError, WaitTimeoutError
 from .images import ImageInput, is_reference, load_image
 from .input_schema import input_problems
 from .klein_models import MODELS, KleinModel, resolve_model
+from .launcher import EXIT_INTERNAL_ERROR, EXIT_INTERRUPTED
 from .runs import RunView
 
-__all__ = ["main"]
+__all__ = ["run_cli"]
 
 EXIT_OK = 0
 EXIT_RUN_FAILED = 1
 EXIT_USAGE = 2
 EXIT_API_ERROR = 3
 EXIT_WAIT_TIMEOUT = 4
-EXIT_INTERRUPTED = 130
 
 _SIZES = ("square_hd", "square", "portrait_4_3", "portrait_16_9", "landscape_4_3", "landscape_16_9")
 _FORMATS = ("jpeg", "png", "webp")
@@ -86,7 +87,8 @@ def _non_negative_int(value: str) -> int:
 
 _EXIT_CODES = (
     "Exit codes: 0 succeeded, 1 run failed/canceled, 2 usage error, 3 API, network or output error, "
-    "4 gave up waiting (the run goes on), 130 interrupted."
+    f"4 gave up waiting (the run goes on), {EXIT_INTERNAL_ERROR} internal error (a bug: please report it), "
+    f"{EXIT_INTERRUPTED} interrupted."
 )
 
 
@@ -182,17 +184,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``runflow-klein`` console script; returns the exit code."""
+def run_cli(argv: Sequence[str] | None = None) -> int:
+    """Parse ``argv`` and run the command; returns the exit code. A Ctrl-C outside a command's own
+    handling (parsing, the emulator) and bugs are left to :func:`runflow_klein.launcher.main`."""
     try:
         parser = build_parser()
         args = parser.parse_args(argv)
-        return int(args.handler(args))
     except SystemExit as exc:  # argparse: --help/--version (0) and usage errors (2)
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
-    except KeyboardInterrupt:  # outside a command's own handling (parsing, the emulator)
-        Console(stderr=True, soft_wrap=True).print("[red]interrupted[/]")
-        return EXIT_INTERRUPTED
+    return int(args.handler(args))
 
 
 # ---- run and wait ----
@@ -438,7 +438,3 @@ def _emulate(args: argparse.Namespace) -> int:
     console.print(f"emulating the Runflow klein API on http://{args.host}:{args.port} (Ctrl-C to stop)")
     serve(config, host=args.host, port=args.port)
     return EXIT_OK
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

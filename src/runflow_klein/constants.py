@@ -53,6 +53,9 @@ POLL_MAX_INTERVAL = 4.0
 # Warm waiting: once a model's runs have been seen, this many polls are spread evenly over the window
 # where its next run likely ends (mean lag: a quarter of the window's width / 2; mean GETs about 2.5).
 LEARNED_POLLS = 4
+# A pending run's answer may carry Retry-After: the next poll goes then, but never sooner than this, so
+# a "Retry-After: 0" cannot turn the wait into a busy loop.
+MIN_POLL_INTERVAL = 0.25
 # Runs of a model needed before its window is trusted, runs kept (recent ones reflect the current
 # load), and the narrowest window relative to the median duration.
 DURATION_SAMPLES_NEEDED = 2

@@ -6,7 +6,9 @@ every duration from half a second to a minute. A :class:`RunDurations` holds the
 model (in memory, per client); :mod:`runflow_klein.duration_cache` persists it for the CLI.
 
 A duration is the server's own ``completed_at - created_at``: it needs no client clock and includes
-queueing, which is what a waiting client experiences.
+queueing, which is what a waiting client experiences before the run starts. Once a run is seen started,
+what matters is how long the model *runs*: ``completed_at - started_at``, kept under
+:func:`running_key` next to the total so that one store (and one cache file) holds both.
 """
 
 from __future__ import annotations
@@ -20,30 +22,53 @@ from datetime import datetime
 from .constants import DURATION_SAMPLES_KEPT, DURATION_SAMPLES_NEEDED, DURATION_WINDOW_MIN_WIDTH
 from .runs import RunView
 
-__all__ = ["DurationWindow", "RunDurations", "run_duration"]
+__all__ = [
+    "DurationWindow",
+    "RunDurations",
+    "run_duration",
+    "running_duration",
+    "running_key",
+    "seconds_between",
+]
 
 _MAX_SECONDS = 24 * 3600.0
 
 
 @dataclass(frozen=True)
 class DurationWindow:
-    """Seconds after dispatch between which the next run of a model is expected to finish."""
+    """Seconds after a moment (the dispatch, or for running durations the run's start) between which a
+    run is expected to finish."""
 
     low: float
     high: float
 
 
-def run_duration(view: RunView) -> float | None:
-    """``completed_at - created_at`` of a finished run in seconds, or None when the API did not say."""
-    if view.created_at is None or view.completed_at is None:
+def seconds_between(start: str | None, end: str | None) -> float | None:
+    """``end - start`` of two of the API's timestamps in seconds, or None when either is missing or
+    unreadable or the span is not plausible (negative, or over a day)."""
+    if start is None or end is None:
         return None
     try:
-        seconds = (
-            datetime.fromisoformat(view.completed_at) - datetime.fromisoformat(view.created_at)
-        ).total_seconds()
+        seconds = (datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds()
     except (ValueError, TypeError):  # unparsable, or one aware and one naive timestamp
         return None
-    return seconds if 0 < seconds < _MAX_SECONDS else None
+    return seconds if 0 <= seconds < _MAX_SECONDS else None
+
+
+def run_duration(view: RunView) -> float | None:
+    """``completed_at - created_at`` of a finished run in seconds, or None when the API did not say (a
+    zero duration says nothing either)."""
+    return seconds_between(view.created_at, view.completed_at) or None
+
+
+def running_duration(view: RunView) -> float | None:
+    """``completed_at - started_at`` of a finished run in seconds (queueing left out), or None."""
+    return seconds_between(view.started_at, view.completed_at) or None
+
+
+def running_key(model: str) -> str:
+    """The key under which a model's running durations are kept (model ids contain no spaces)."""
+    return f"{model} running"
 
 
 class RunDurations:

@@ -95,6 +95,7 @@ class RunView:
     failure_stage: str | None = None
     client_ref: str | None = None
     created_at: str | None = None
+    started_at: str | None = None
     completed_at: str | None = None
     duration_ms: int | None = None
     request_id: str | None = None
@@ -115,6 +116,7 @@ class RunView:
             failure_stage=_str(raw.get("failure_stage_code")) or _str(raw.get("failure_stage")),
             client_ref=_str(raw.get("client_ref")),
             created_at=_str(raw.get("created_at")),
+            started_at=_str(raw.get("started_at")),
             completed_at=_str(raw.get("completed_at")),
             duration_ms=_int(raw.get("duration_ms")),
             request_id=request_id or _str(raw.get("request_id")),
@@ -131,6 +133,11 @@ class RunView:
     def failed(self) -> bool:
         """``failed``, ``canceled`` or ``cancelled``."""
         return self.status in FAILURE_STATUSES
+
+    @property
+    def has_started(self) -> bool:
+        """Whether the run left the queue: ``running``, or a ``started_at`` set (whatever the status)."""
+        return self.status == "running" or self.started_at is not None
 
     @property
     def is_terminal(self) -> bool:

@@ -29,8 +29,8 @@ from runflow_klein_client.api.media import confirm_asset_upload, create_asset_up
 from runflow_klein_client.api.runs import get_run, search_runs
 from runflow_klein_client.models import AssetUploadConfirm, AssetUploadCreate, Run, RunPage
 
-from .constants import DEADLINE_GRACE, MAX_UPLOAD_BYTES
-from .durations import RunDurations, run_duration
+from .constants import DEADLINE_GRACE, MAX_UPLOAD_BYTES, MIN_POLL_INTERVAL
+from .durations import DurationWindow, RunDurations, run_duration, running_duration, running_key
 from .effects import (
     ApiCall,
     ApiResult,
@@ -55,10 +55,10 @@ from .errors import (
 )
 from .images import ImageBlob, ImageInput, is_reference, load_image
 from .klein_models import KleinModel, Operation, build_request_body, resolve_model
-from .polling import PollSchedule
+from .polling import PollSchedule, StartWatch
 from .receiver import CallbackSubscription
 from .responses import decode_body, describe_request, request_id_of, status_error
-from .retries import RetryPolicy, is_retryable, may_have_been_processed
+from .retries import RetryPolicy, is_retryable, may_have_been_processed, parse_retry_after
 from .runs import RunOutput, RunView
 from .transport import Timeout
 
@@ -266,11 +266,20 @@ def path_id(value: str) -> uuid.UUID:
         return cast(uuid.UUID, value)
 
 
-def fetch_run(run_id: str, settings: Settings, *, timeout: Timeout | None) -> Workflow[RunView]:
-    """``GET /v1/runs/{id}`` with retries."""
+def poll_run(
+    run_id: str, settings: Settings, *, timeout: Timeout | None
+) -> Workflow[tuple[RunView, float | None]]:
+    """``GET /v1/runs/{id}`` with retries: the run, and the seconds its ``Retry-After`` asks to wait
+    before looking again (None when the answer has none)."""
     call = ApiCall(operation=GET_RUN, args=(path_id(run_id),), timeout=timeout)
     result = yield from request_api(call, settings, idempotent=True)
-    return run_view(result, Run)
+    return run_view(result, Run), parse_retry_after(result.response.headers, now=settings.retry.now())
+
+
+def fetch_run(run_id: str, settings: Settings, *, timeout: Timeout | None) -> Workflow[RunView]:
+    """``GET /v1/runs/{id}`` with retries."""
+    view, _ = yield from poll_run(run_id, settings, timeout=timeout)
+    return view
 
 
 def new_client_ref(client_ref: str | None) -> str:
@@ -409,9 +418,13 @@ def wait_for_run(
     With a callback subscription the wait first waits up to ``callback_grace`` seconds for the callback;
     when it comes, one GET confirms the final state. If none came (unreachable URL, bad signature) the
     wait falls back to polling, where the model's learned durations (``settings.durations``) are known
-    (see :meth:`PollSchedule.plan`). Transient poll failures are tolerated; nothing (request, retry,
-    sleep) outlasts ``wait_timeout`` by more than :data:`DEADLINE_GRACE`, then :class:`WaitTimeoutError`.
-    A finished run's duration is recorded for the next wait on the same model.
+    (see :meth:`PollSchedule.plan`). What the polls say steers the rest: once the run is seen started
+    (``running`` or ``started_at``), the polls are planned again around its start (:class:`StartWatch`;
+    ``initial`` counts as seen when the wait starts) plus the model's learned running time; a pending
+    answer's ``Retry-After`` sets the next poll (no sooner than :data:`MIN_POLL_INTERVAL`). Transient
+    poll failures are tolerated; nothing (request, retry, sleep) outlasts ``wait_timeout`` by more than
+    :data:`DEADLINE_GRACE`, then :class:`WaitTimeoutError`. A finished run's durations (total and
+    running) are recorded for the next wait on the same model.
     """
     clock = settings.clock
     started = clock()
@@ -421,10 +434,14 @@ def wait_for_run(
     key = model_key(initial, model)
 
     def finish(view: RunView) -> RunView:
-        learned = run_duration(view)
         recorded_as = model_key(view, key)
-        if settings.durations is not None and learned is not None and recorded_as is not None:
-            settings.durations.record(recorded_as, learned)
+        if settings.durations is not None and recorded_as is not None:
+            for learned_as, learned in (
+                (recorded_as, run_duration(view)),
+                (running_key(recorded_as), running_duration(view)),
+            ):
+                if learned is not None:
+                    settings.durations.record(learned_as, learned)
         if view.failed and raise_on_failure:
             raise RunFailedError(view)
         return view
@@ -432,10 +449,12 @@ def wait_for_run(
     def timed_out() -> WaitTimeoutError:
         return WaitTimeoutError(run_id=run_id, last_status=progress.last_status, waited=clock() - started)
 
+    start = StartWatch(created=started if initial is not None else None)
     if initial is not None:
         progress.report(initial)
         if initial.is_terminal:
             return finish(initial)
+        start.observe(initial, sent=started, received=started)
 
     try:
         if subscription is not None:
@@ -446,27 +465,60 @@ def wait_for_run(
                 if view.is_terminal:
                     return finish(view)
 
-        anchor = clock()
-        window = settings.durations.window(key) if settings.durations is not None and key else None
-        last_error: RunflowError | None = None
-        for offset in settings.poll.plan(window):
-            yield from sleep(min(anchor + offset, deadline) - clock())
-            try:
-                view = yield from fetch_run(run_id, settings, timeout=timeout)
-            except RunflowError as exc:
-                if not is_retryable(exc):  # DeadlineReached included: it ends the wait below
-                    raise
-                last_error = exc
-            else:
-                last_error = None
-                progress.report(view)
-                if view.is_terminal:
-                    return finish(view)
-            if clock() >= deadline:  # the last poll happened at the deadline
-                raise timed_out() from last_error
+        return finish(
+            (
+                yield from _poll_until_terminal(
+                    run_id, settings, key=key, start=start, progress=progress, timeout=timeout
+                )
+            )
+        )
     except DeadlineReached as reached:
         raise timed_out() from reached.__cause__
-    raise AssertionError("unreachable")  # pragma: no cover - plan() never ends
+
+
+def _poll_until_terminal(
+    run_id: str,
+    settings: Settings,
+    *,
+    key: str | None,
+    start: StartWatch,
+    progress: _Progress,
+    timeout: Timeout | None,
+) -> Workflow[RunView]:
+    """:func:`wait_for_run`'s polls, from now until the run is terminal or ``settings.deadline`` passed
+    after a last poll (:class:`DeadlineReached`, caused by that poll's failure if it failed)."""
+    clock, deadline = settings.clock, cast(float, settings.deadline)
+    anchor = clock()
+    total = running = None
+    if settings.durations is not None and key is not None:
+        total, running = settings.durations.window(key), settings.durations.window(running_key(key))
+    offsets = settings.poll.plan(total)
+    next_poll = anchor + next(offsets)
+    while True:
+        yield from sleep(min(next_poll, deadline) - clock())
+        sent, retry_after, last_error = clock(), None, None
+        try:
+            view, retry_after = yield from poll_run(run_id, settings, timeout=timeout)
+        except RunflowError as exc:
+            if not is_retryable(exc):  # DeadlineReached included: it ends the wait
+                raise
+            last_error = exc
+        else:
+            progress.report(view)
+            if view.is_terminal:
+                return view
+            began = start.observe(view, sent=sent, received=clock())
+            if began is not None and running is not None:
+                offsets = settings.poll.plan(
+                    DurationWindow(began[0] + running.low - anchor, began[1] + running.high - anchor)
+                )
+        if clock() >= deadline:  # the last poll happened at the deadline
+            raise DeadlineReached("the deadline passed") from last_error
+        if retry_after is not None:
+            next_poll = clock() + max(retry_after, MIN_POLL_INTERVAL)
+        else:
+            elapsed = clock() - anchor
+            next_poll = anchor + next(offset for offset in offsets if offset > elapsed)
 
 
 def run(

@@ -14,7 +14,7 @@ import runflow_klein_emulator
 from PIL import Image
 from runflow_klein_emulator.scripted_api import API_KEY, STORAGE_SIGNATURE, FakeRunflow, png_bytes
 
-from runflow_klein import KleinClient, cli
+from runflow_klein import KleinClient, cli, launcher
 from runflow_klein.klein_models import resolve_model
 
 from .conftest import FakeTime
@@ -25,7 +25,7 @@ def options(*argv: str) -> argparse.Namespace:
 
 
 def run_cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = cli.main(argv)
+    code = launcher.main(argv)
     captured = capsys.readouterr()
     return code, captured.out, captured.err
 

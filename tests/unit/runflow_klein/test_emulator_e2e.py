@@ -13,7 +13,7 @@ import runflow_klein_emulator as emulator
 from PIL import Image
 from runflow_klein_emulator.scripted_api import API_KEY, png_bytes
 
-from runflow_klein import CallbackReceiver, KleinClient, RetryPolicy, RunFailedError, cli
+from runflow_klein import CallbackReceiver, KleinClient, RetryPolicy, RunFailedError, launcher
 
 CALLBACK_SECRET = "whsec_e2e_0123456789abcdef"
 
@@ -37,7 +37,7 @@ def test_cli_run_downloads_real_images(
     emulator_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("RUNFLOW_API_KEY", API_KEY)
-    code = cli.main(
+    code = launcher.main(
         [
             "run",
             "flux-2-klein-4b",
@@ -79,7 +79,7 @@ def test_cli_edit_with_a_local_image(
     monkeypatch.setenv("RUNFLOW_API_KEY", API_KEY)
     source = tmp_path / "source.png"
     source.write_bytes(png_bytes((8, 8)))
-    code = cli.main(
+    code = launcher.main(
         [
             "run",
             "flux-2-klein-4b/edit",

@@ -676,12 +676,14 @@ def test_run_bounds_the_dispatch_too_and_says_there_is_no_run_id_yet() -> None:
 # ---- Waiting that learns ----
 
 
-def finished(seconds: float) -> ApiResult:
-    return run_answer(
-        "succeeded",
-        created_at="2026-11-21T10:00:00+00:00",
-        completed_at=f"2026-11-21T10:00:{seconds:06.3f}+00:00",
-    )
+def at(seconds: float) -> str:
+    """A server timestamp ``seconds`` after the run was created."""
+    return f"2026-11-21T10:00:{seconds:06.3f}+00:00"
+
+
+def finished(seconds: float, *, started: float | None = None) -> ApiResult:
+    extra = {} if started is None else {"started_at": at(started)}
+    return run_answer("succeeded", created_at=at(0), completed_at=at(seconds), **extra)
 
 
 def test_a_finished_run_teaches_the_next_wait_of_its_model_where_to_poll() -> None:
@@ -720,3 +722,128 @@ def test_a_run_without_timestamps_teaches_nothing() -> None:
         clock,
     )
     assert durations.samples() == {}
+
+
+def test_a_finished_run_teaches_its_running_time_apart_from_its_queueing() -> None:
+    durations = RunDurations()
+    clock = ScriptedClock()
+    drive_scripted(
+        wait(clock, durations=durations, model="m"),
+        [Step(Sleep(1.0)), Step(get_run(), finished(0.9, started=0.25))],
+        clock,
+    )
+    assert durations.samples() == {"m": [0.9], "m running": [0.65]}
+
+
+# Queueing varies a lot (total 6-14 s: polls at 5.5, 11, 16.5, 22 s) but the model runs 5 s (window
+# 4.875-5.125 s: polls 0.0625 s apart), so once the run is seen started the polls move next to its end.
+QUEUE_BOUND = {"m": [6.0, 14.0], "m running": [5.0, 5.0]}
+
+
+def test_once_the_run_started_the_polls_go_to_its_start_plus_the_learned_running_time() -> None:
+    clock = ScriptedClock()
+    drive_scripted(
+        wait(
+            clock,
+            durations=RunDurations(QUEUE_BOUND),
+            model="m",
+            initial=RunView.from_json(run_json("queued")),
+        ),
+        [
+            Step(Sleep(5.5)),
+            # queued for 3 s by the server's clock: it started at 3 s on ours, so it ends at 7.875-8.125 s
+            Step(get_run(), run_answer("running", created_at=at(0), started_at=at(3))),
+            Step(Sleep(2.4375)),
+            Step(get_run(), run_answer("running", created_at=at(0), started_at=at(3))),
+            Step(Sleep(0.0625)),
+            Step(get_run(), finished(8.0, started=3.0)),
+        ],
+        clock,
+    )
+
+
+def test_without_started_at_the_polls_cover_every_start_the_polls_saw_possible() -> None:
+    # Queued at 0 (the dispatch), running at 5.5 s: it ends between 0 + 4.875 and 5.5 + 5.125 s, so four
+    # polls over 4.875-10.625 s; those before now are skipped.
+    clock = ScriptedClock()
+    drive_scripted(
+        wait(
+            clock,
+            durations=RunDurations(QUEUE_BOUND),
+            model="m",
+            initial=RunView.from_json(run_json("queued")),
+        ),
+        [
+            Step(Sleep(5.5)),
+            Step(get_run(), run_answer("running")),
+            Step(Sleep(0.8125)),  # 6.3125 s
+            Step(get_run(), run_answer("running")),
+            Step(Sleep(1.4375)),  # 7.75 s
+            Step(get_run(), finished(7.5)),
+        ],
+        clock,
+    )
+
+
+def test_a_run_seen_running_without_anything_to_bound_its_start_keeps_the_plan() -> None:
+    # No initial view and no started_at: the run may have started any time before the first poll.
+    clock = ScriptedClock()
+    drive_scripted(
+        wait(clock, durations=RunDurations(QUEUE_BOUND), model="m"),
+        [
+            Step(Sleep(5.5)),
+            Step(get_run(), run_answer("running")),
+            Step(Sleep(5.5)),
+            Step(get_run(), finished(10.0)),
+        ],
+        clock,
+    )
+
+
+def test_a_pending_answers_retry_after_sets_the_next_poll() -> None:
+    clock = ScriptedClock()
+    drive_scripted(
+        wait(clock),
+        [
+            Step(Sleep(1.0)),
+            Step(get_run(), answer(200, run_json("running"), headers={"Retry-After": "5"})),
+            Step(Sleep(5.0)),  # not 2 s: the server said when to look again
+            Step(get_run(), run_answer("running")),
+            Step(Sleep(1.0)),  # back on the schedule: 7 s (3 s was skipped)
+            Step(get_run(), run_answer("succeeded")),
+        ],
+        clock,
+    )
+
+
+def test_a_retry_after_of_zero_does_not_become_a_busy_loop() -> None:
+    clock = ScriptedClock()
+    drive_scripted(
+        wait(clock),
+        [
+            Step(Sleep(1.0)),
+            Step(get_run(), answer(200, run_json("running"), headers={"Retry-After": "0"})),
+            Step(Sleep(0.25)),
+            Step(get_run(), run_answer("succeeded")),
+        ],
+        clock,
+    )
+
+
+def test_a_pending_answers_retry_after_is_bounded_by_the_deadline() -> None:
+    clock = ScriptedClock()
+    with pytest.raises(WaitTimeoutError) as caught:
+        drive_scripted(
+            wait(clock, wait_timeout=4.0),
+            [
+                Step(Sleep(1.0)),
+                Step(
+                    get_run(Timeout(total=4.0, connect=1.0)),
+                    answer(200, run_json("running"), headers={"Retry-After": "60"}),
+                ),
+                Step(Sleep(3.0)),  # to the deadline, not 60 s
+                Step(get_run(LAST_LOOK), run_answer("running")),
+            ],
+            clock,
+        )
+    assert caught.value.waited == 4.0

@@ -1,0 +1,77 @@
+"""The console script's entry: one line and a documented exit code for a Ctrl-C at start-up and for bugs."""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Mapping, Sequence
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from runflow_klein import cli, launcher
+
+KEY = "rk_live_secret-key-123"
+
+
+def test_ctrl_c_while_the_cli_is_imported_ends_with_one_line_and_130(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    real_import = builtins.__import__
+
+    def interrupted_import(
+        name: str,
+        globals: Mapping[str, object] | None = None,
+        locals: Mapping[str, object] | None = None,
+        fromlist: Sequence[str] = (),
+        level: int = 0,
+    ) -> ModuleType:
+        if name == "cli" and level == 1:
+            raise KeyboardInterrupt
+        return real_import(name, globals, locals, fromlist, level)
+
+    monkeypatch.setattr(builtins, "__import__", interrupted_import)
+    code = launcher.main(["--version"])
+    captured = capsys.readouterr()
+    assert (code, captured.out, captured.err) == (130, "", "interrupted\n")
+
+
+def broken(*args: Any, **kwargs: Any) -> Any:
+    raise TypeError(f"unsupported operand for Authorization: Bearer {KEY}")
+
+
+@pytest.fixture
+def a_bug(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bug inside a command: something the CLI does not expect raises."""
+    monkeypatch.setenv("RUNFLOW_API_KEY", KEY)
+    monkeypatch.setattr(cli, "_run_and_download", broken)
+
+
+@pytest.mark.usefixtures("a_bug")
+def test_a_bug_ends_with_one_redacted_line_and_its_own_exit_code(capsys: pytest.CaptureFixture[str]) -> None:
+    code = launcher.main(["wait", "0192b7a4-5f3e-7c1d-9a2b-3c4d5e6f7a8b"])
+    captured = capsys.readouterr()
+    assert code == launcher.EXIT_INTERNAL_ERROR == 5
+    assert captured.err == (
+        "internal error: TypeError: unsupported operand for Authorization: Bearer *** "
+        "(please report it; run with RUNFLOW_KLEIN_DEBUG=1 for the traceback)\n"
+    )
+
+
+@pytest.mark.usefixtures("a_bug")
+def test_with_debug_set_the_traceback_comes_first_still_redacted(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("RUNFLOW_KLEIN_DEBUG", "1")
+    code = launcher.main(["wait", "0192b7a4-5f3e-7c1d-9a2b-3c4d5e6f7a8b"])
+    err = capsys.readouterr().err
+    assert code == 5
+    assert err.startswith("Traceback (most recent call last):")
+    assert "in broken" in err
+    assert err.endswith("run with RUNFLOW_KLEIN_DEBUG=1 for the traceback)\n")
+    assert KEY not in err
+
+
+def test_the_exit_codes_in_the_help_include_the_internal_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert launcher.main(["run", "--help"]) == 0
+    assert "5 internal error" in " ".join(capsys.readouterr().out.split())
