@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import builtins
+import subprocess
+import sys
 from collections.abc import Mapping, Sequence
 from types import ModuleType
 from typing import Any
@@ -75,3 +77,14 @@ def test_with_debug_set_the_traceback_comes_first_still_redacted(
 def test_the_exit_codes_in_the_help_include_the_internal_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert launcher.main(["run", "--help"]) == 0
     assert "5 internal error" in " ".join(capsys.readouterr().out.split())
+
+
+def test_the_console_script_imports_nothing_heavy_before_its_handling_is_in_place() -> None:
+    """A Ctrl-C while the package loads would otherwise print a traceback: the package imports its
+    public names on first use, so only the launcher's few lines run before its handling."""
+    heavy = ("httpx", "rich", "runflow_klein_client", "runflow_klein.cli")
+    probe = f"import sys, runflow_klein.launcher; print(sorted(m for m in {heavy} if m in sys.modules))"
+
+    completed = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+
+    assert completed.stdout.strip() == "[]"
