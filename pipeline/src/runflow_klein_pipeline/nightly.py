@@ -435,12 +435,15 @@ def render_junit(result: Nightly) -> str:
 
 
 def write_reports(result: Nightly, reports: Path) -> None:
+    """Write the three reports. They become a job summary, an issue and a pull-request body, so the API
+    key is replaced wherever a stage's message might have quoted it (the last line of defence)."""
+    key = os.environ.get("RUNFLOW_API_KEY", "").strip()
     for name, text in (
         ("drift.md", render_markdown_report(result)),
         ("drift.json", render_json_report(result)),
         ("drift.junit.xml", render_junit(result)),
     ):
-        atomic_write(reports / name, text.encode())
+        atomic_write(reports / name, (text.replace(key, "[redacted]") if key else text).encode())
 
 
 # ---------------------------------------------------------------- entry point

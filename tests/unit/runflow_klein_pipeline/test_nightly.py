@@ -522,3 +522,19 @@ def test_a_catalog_that_refuses_the_key_is_an_error_that_never_shows_the_key(
     assert "/v1/models/black-forest-labs/flux-2-klein-4b answered HTTP 401" in stage["detail"]
     for text in (err, markdown(tmp_path), (tmp_path / "reports" / "drift.json").read_text()):
         assert CATALOG_KEY not in text
+
+
+def test_the_reports_never_carry_the_api_key_whatever_a_stage_quoted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reports become a job summary, an issue and a pull-request body: the last line of defence."""
+    monkeypatch.setenv("RUNFLOW_API_KEY", f" {CATALOG_KEY}\n")
+    result = nightly.Nightly()
+    result.stages.append(nightly.Stage("docs drift", "error", f"refused header b'Bearer {CATALOG_KEY}'"))
+
+    nightly.write_reports(result, tmp_path)
+
+    for name in ("drift.md", "drift.json", "drift.junit.xml"):
+        text = (tmp_path / name).read_text()
+        assert CATALOG_KEY not in text, name
+        assert "[redacted]" in text, name

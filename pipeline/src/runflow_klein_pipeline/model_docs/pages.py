@@ -73,7 +73,7 @@ def catalog_page(model_id: str, base: str = API_BASE) -> Page:
 
 def read_catalog(page: Page, key: str) -> Declaration:
     """The catalog's declaration behind ``page``, asked for with ``key`` (bounded like any page)."""
-    text = fetch_text(page.fetch_url, headers={"Authorization": f"Bearer {key}"})
+    text = fetch_text(page.fetch_url, headers={"Authorization": f"Bearer {key.strip()}"})
     return catalog.parse(text, url=page.url)
 
 

@@ -139,9 +139,32 @@ def fetch(
     if scheme == "file":
         return _read_file(url, max_bytes=max_bytes)
     if scheme in ("http", "https"):
-        return _download(url, timeout=timeout, max_bytes=max_bytes, clock=clock, headers=headers or {})
+        return _download_with_secret_headers(
+            url, timeout=timeout, max_bytes=max_bytes, clock=clock, headers=headers or {}
+        )
     got = f"URL scheme {scheme!r}" if scheme else "no URL scheme"
     raise SpecError(f"unsupported {got} in {strip_credentials(url)!r}; use https://, http:// or file://")
+
+
+def _download_with_secret_headers(
+    url: str, *, timeout: float, max_bytes: int, clock: Callable[[], float], headers: Mapping[str, str]
+) -> Fetched:
+    """:func:`_download`, with every header value kept out of its error messages.
+
+    httpx quotes a header it refuses (``Illegal header value b'Bearer rf_live_…\\n'``), and a key that is
+    not ASCII fails before any request; either message would otherwise carry the secret into reports.
+    """
+    try:
+        return _download(url, timeout=timeout, max_bytes=max_bytes, clock=clock, headers=headers)
+    except UnicodeEncodeError:
+        raise SpecError(f"cannot fetch {strip_credentials(url)}: a request header is not ASCII") from None
+    except SpecError as exc:
+        message = str(exc)
+        for value in headers.values():
+            for secret in {value, value.strip(), *value.split()}:
+                if len(secret) >= 8:
+                    message = message.replace(secret, "[redacted]")
+        raise SpecError(message) from None
 
 
 def _reject_constant(name: str) -> None:

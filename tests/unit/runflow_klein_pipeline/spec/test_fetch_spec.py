@@ -530,3 +530,22 @@ def test_the_authorization_header_does_not_follow_a_redirect_to_another_origin()
         ):
             fetch_spec.fetch(f"{base}/moved", timeout=5, max_bytes=10_000, headers=sent)
     assert SECRET not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("key", "fragment"),
+    [
+        pytest.param(f"{SECRET}\n", "LocalProtocolError", id="pasted-with-a-newline"),
+        pytest.param(f"{SECRET}é", "not ASCII", id="not-ascii"),
+    ],
+)
+def test_a_header_httpx_refuses_is_one_error_without_the_secret(key: str, fragment: str) -> None:
+    """httpx quotes a refused header value in its error (``Illegal header value b'Bearer …'``)."""
+    with spec_server.serve(ROUTES) as base, pytest.raises(SpecError, match=fragment) as caught:
+        fetch_spec.fetch(
+            f"{base}/spec.json", timeout=5, max_bytes=10_000, headers={"Authorization": f"Bearer {key}"}
+        )
+
+    assert SECRET not in str(caught.value)
+    assert caught.value.__cause__ is None
+    assert caught.value.__suppress_context__
