@@ -453,9 +453,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="nightly.py",
         description=(
-            "Fetch the published spec, report spec drift (incl. the regenerated client's surface), and run "
-            "the contract suite live (RUNFLOW_API_KEY set) or against the recordings. Exit status: 0 clean, "
-            "1 breaking drift, 2 the pipeline could not run."
+            "Fetch the published spec, report spec drift (incl. the regenerated client's surface) and the "
+            "contradiction-ledger entries it settles, compose it, run the contract suite live "
+            "(RUNFLOW_API_KEY set) or against the recordings, and check the model pages against the "
+            "contracts. Exit status: 0 clean, 1 breaking drift, 2 the pipeline could not run."
         ),
     )
     parser.add_argument(

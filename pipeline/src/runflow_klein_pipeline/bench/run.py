@@ -10,17 +10,17 @@ Speed is reported, never asserted: the tests only check the report's shape and a
 Sections (top-level keys of the JSON, each module's docstring says how it measures):
 
 * ``generated_vs_raw``: dispatch + GET through the generated client vs raw httpx, pair by pair
-  (:mod:`bench_http`); target: median ratio generated/raw <= 1.10.
+  (``bench.http``); target: median ratio generated/raw <= 1.10.
 * ``async_concurrency_64``: requests/s of raw httpx, the generated asyncio functions and
-  ``AsyncKleinClient`` with 64 concurrent tasks, plus client CPU per request (:mod:`bench_http`).
+  ``AsyncKleinClient`` with 64 concurrent tasks, plus client CPU per request (``bench.http``).
 * ``waiting``: lag after completion and GETs per run of our poller vs fixed 1/2/3 s pollers on drawn
-  durations, cold and warm (:mod:`bench_wait`); targets: cold, lag and GETs no worse than fixed 2 s;
+  durations, cold and warm (``bench.wait``); targets: cold, lag and GETs no worse than fixed 2 s;
   warm, mean lag <= 0.3 s with <= 3 GETs per run.
-* ``callback_wait``: callback arrival → ``wait()`` returning, and GETs per wait (:mod:`bench_wait`);
+* ``callback_wait``: callback arrival → ``wait()`` returning, and GETs per wait (``bench.wait``);
   targets: <= 50 ms, exactly one GET.
-* ``validation``: interactions/s of ``check_recordings.check_interaction`` over the cassettes.
+* ``validation``: interactions/s of ``recordings.check.check_interaction`` over the cassettes.
 
-The emulators run in a child process (:mod:`bench_emulator`); ``--quick`` shrinks iteration counts so
+The emulators run in a child process (``bench.emulator_process``); ``--quick`` shrinks iteration counts so
 the test suite can run the whole thing in seconds.
 """
 

@@ -36,7 +36,6 @@ API = "https://api.runflow.io"
 JSON_HEADERS = {"Content-Type": ["application/json"]}
 
 # ---- Documentation pages (each listed in openapi/sources.yaml) ----
-M_4B = "https://docs.runflow.io/models/black-forest-labs/flux-2-klein-4b"
 M_4BE = "https://docs.runflow.io/models/black-forest-labs/flux-2-klein-4b/edit"
 M_9B = "https://docs.runflow.io/models/black-forest-labs/flux-2-klein-9b"
 M_9BE = "https://docs.runflow.io/models/black-forest-labs/flux-2-klein-9b/edit"

@@ -178,7 +178,7 @@ class RecordingSpec:
         else:
             try:
                 doc = load_json(path)
-            except Exception as exc:  # specio raises SpecError with a one-line reason
+            except Exception as exc:  # the loader raises SpecError with a one-line reason
                 raise SpecLoadError(str(exc)) from exc
         return cls(doc, source=str(path))
 
