@@ -14,6 +14,9 @@ from pathlib import Path
 from typing import Any
 
 Json = dict[str, Any]
+# Where component schemas live, and the methods a path item may hold (OpenAPI 3.1).
+SCHEMA_REF = "#/components/schemas/"
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 class SpecError(Exception):
@@ -35,9 +38,14 @@ def load_json(path: Path) -> Any:
         raise SpecError(f"{path} is not valid JSON: {exc}") from exc
 
 
+def json_text(doc: Any) -> str:
+    """The one JSON serialisation of the pipeline (files, reports, stdout), so reruns are byte-identical."""
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
 def dump_json(doc: Any) -> bytes:
-    """The one serialisation used for every JSON file we write, so reruns are byte-identical."""
-    return (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode()
+    """:func:`json_text` as the bytes written to a file."""
+    return json_text(doc).encode()
 
 
 def atomic_write(path: Path, data: bytes) -> None:

@@ -40,7 +40,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from runflow_klein_pipeline.documents import Json, SpecError, atomic_write, dump_json, load_json, sha256_bytes
+from runflow_klein_pipeline.documents import (
+    Json,
+    SpecError,
+    atomic_write,
+    dump_json,
+    json_text,
+    load_json,
+    sha256_bytes,
+)
 from runflow_klein_pipeline.drift import compare as drift
 from runflow_klein_pipeline.drift.allowlist import apply_allowlist, load_allowlist, utc_today
 from runflow_klein_pipeline.drift.findings import Change, Finding, Report, Severity
@@ -396,7 +404,7 @@ def render_json_report(result: Nightly) -> str:
         "ledger": result.ledger,
         "settled": [entry.__dict__ for entry in result.settled],
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return json_text(doc)
 
 
 def render_junit(result: Nightly) -> str:

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import yaml
 
-from runflow_klein_pipeline.documents import Json, SpecError
-from runflow_klein_pipeline.drift.shape import SCHEMA_REF, shape_of
+from runflow_klein_pipeline.documents import SCHEMA_REF, Json, SpecError
+from runflow_klein_pipeline.drift.shape import shape_of
 from runflow_klein_pipeline.drift.spec_diff import Operation, operations
 from runflow_klein_pipeline.spec.compose import GenericDispatch, find_generic_dispatch
 

@@ -11,8 +11,7 @@ The Markdown is GitHub-flavoured and self-contained, so the nightly job can appe
 
 from __future__ import annotations
 
-import json
-
+from runflow_klein_pipeline.documents import json_text
 from runflow_klein_pipeline.drift.advice import next_step
 from runflow_klein_pipeline.drift.findings import SEVERITY_ORDER, Change, Report, Severity
 
@@ -54,7 +53,7 @@ def report_dict(report: Report) -> dict[str, object]:
 
 
 def render_json(report: Report) -> str:
-    return json.dumps(report_dict(report), indent=2, ensure_ascii=False) + "\n"
+    return json_text(report_dict(report))
 
 
 def cell(text: str) -> str:

@@ -12,9 +12,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from runflow_klein_pipeline.documents import Json, SpecError, resolve_pointer
+from runflow_klein_pipeline.documents import SCHEMA_REF, Json, SpecError, resolve_pointer
 
-SCHEMA_REF = "#/components/schemas/"
 # Formats openapi-python-client turns into another Python type and parses at runtime.
 PARSED_FORMATS = frozenset({"date-time", "date", "uuid", "binary"})
 UNION_KEYWORDS = ("anyOf", "oneOf")

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from runflow_klein_pipeline.documents import Json, deref
+from runflow_klein_pipeline.documents import HTTP_METHODS, Json, deref
 from runflow_klein_pipeline.drift.findings import Finding, Report
 from runflow_klein_pipeline.drift.schema_diff import SchemaDiff
 from runflow_klein_pipeline.spec.surface import (
@@ -29,7 +29,6 @@ from runflow_klein_pipeline.spec.surface import (
     UPSTREAM_TITLE,
 )
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 PATH_PARAMETER = re.compile(r"\{([^{}/]+)\}")
 JSON_MEDIA = "application/json"
 COMPONENTS = "#/components/"

@@ -7,13 +7,12 @@ read or the model has no contract — always one ``error:`` line, never a traceb
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from runflow_klein_pipeline.documents import Json, SpecError
+from runflow_klein_pipeline.documents import Json, SpecError, json_text
 from runflow_klein_pipeline.drift.findings import SEVERITY_ORDER, Severity
 from runflow_klein_pipeline.drift.render import cell
 from runflow_klein_pipeline.layout import CONTRACTS_DIR, LEDGER
@@ -105,7 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     if args.format == "json":
-        print(json.dumps({"findings": [f.as_dict() for f in findings]}, indent=2, ensure_ascii=False))
+        print(json_text({"findings": [f.as_dict() for f in findings]}), end="")
     else:
         print(render_markdown(page, findings), end="")
     breaking = any(finding.severity is Severity.BREAKING for finding in findings)

@@ -71,6 +71,7 @@ from schemathesis.openapi.checks import (
     UndefinedStatusCode,
 )
 
+from runflow_klein_pipeline.documents import json_text
 from runflow_klein_pipeline.layout import COMPOSED_SPEC
 from runflow_klein_pipeline.recordings.cassette import (
     CassetteError,
@@ -518,7 +519,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INPUT_ERROR
     results = check_paths(spec, args.paths)
     if args.json:
-        print(json.dumps(_json_report(spec, results), indent=2, ensure_ascii=False))
+        print(json_text(_json_report(spec, results)), end="")
     else:
         for result in results:
             for violation in result.violations:

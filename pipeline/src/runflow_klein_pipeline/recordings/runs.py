@@ -19,9 +19,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from runflow_klein_pipeline.documents import SCHEMA_REF
 from runflow_klein_pipeline.recordings.schema import pointer
 from runflow_klein_pipeline.recordings.spec import Operation, RecordingSpec
-from runflow_klein_pipeline.spec.compose import NORMALIZED_OUTPUT, SCHEMA_REF
+from runflow_klein_pipeline.spec.compose import NORMALIZED_OUTPUT
 
 NORMALIZED_REF = SCHEMA_REF + NORMALIZED_OUTPUT
 _COMBINATORS = ("anyOf", "oneOf", "allOf")

@@ -29,7 +29,7 @@ from typing import Any
 
 import yaml
 
-from runflow_klein_pipeline.documents import Json, atomic_write
+from runflow_klein_pipeline.documents import Json, atomic_write, json_text
 from runflow_klein_pipeline.layout import CASSETTES_DIR
 
 API = "https://api.runflow.io"
@@ -750,7 +750,7 @@ HEADER = (
 
 
 def _json_text(body: Any) -> str:
-    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+    return json_text(body)
 
 
 def _interaction(example: Example) -> Json:

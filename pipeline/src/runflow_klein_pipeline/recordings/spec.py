@@ -35,11 +35,10 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 from schemathesis import APIOperation, BaseSchema
 
-from runflow_klein_pipeline.documents import Json, load_json
+from runflow_klein_pipeline.documents import HTTP_METHODS, Json, load_json
 from runflow_klein_pipeline.recordings.schema import SchemaValidator
 from runflow_klein_pipeline.spec.compose import OPEN_ENUM
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 SPEC_URI = "urn:runflow-klein:spec"
 # Objects whose keys are names chosen by the spec author, not OpenAPI/JSON Schema keywords: an
 # ``x-`` key inside them is a real name (a property called "x-foo") and must survive stripping.

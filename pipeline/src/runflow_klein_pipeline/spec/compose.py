@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from runflow_klein_pipeline.documents import (
+    SCHEMA_REF,
     Json,
     SpecError,
     atomic_write,
@@ -41,7 +42,6 @@ from runflow_klein_pipeline.spec.surface import UPSTREAM_OPERATION_ID, load_over
 SHARED_CONTRACT = "_shared.json"
 # The shared definition that types every run's output where the model is not known (GET /v1/runs/{id}).
 NORMALIZED_OUTPUT = "NormalizedOutput"
-SCHEMA_REF = "#/components/schemas/"
 GENERIC_DISPATCH = re.compile(r"^/v1/models/(\{[^/{}]+\}/)+runs$")
 LEGACY_TAG = {
     "name": "Legacy",

@@ -40,7 +40,7 @@ from typing import Any
 
 import yaml
 
-from runflow_klein_pipeline.documents import Json, SpecError
+from runflow_klein_pipeline.documents import HTTP_METHODS, SCHEMA_REF, Json, SpecError
 from runflow_klein_pipeline.spec.overlay import apply_overlay
 
 NAME_KEY = "x-client-name"
@@ -49,8 +49,6 @@ UPSTREAM_OPERATION_ID = "x-upstream-operation-id"
 UPSTREAM_TAGS = "x-upstream-tags"
 UPSTREAM_NAME = "x-upstream-name"
 UPSTREAM_TITLE = "x-upstream-title"
-SCHEMA_REF = "#/components/schemas/"
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 DEFAULT_TAG = "default"
 # Schema keywords whose value is one schema, a map of schemas, or a list of schemas (JSON Schema 2020-12).
 _ONE_SCHEMA = frozenset(

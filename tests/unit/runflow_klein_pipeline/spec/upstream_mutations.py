@@ -12,8 +12,8 @@ import copy
 import random
 from typing import Any
 
-from runflow_klein_pipeline.documents import Json
-from runflow_klein_pipeline.spec.surface import SCHEMA_REF, operations
+from runflow_klein_pipeline.documents import SCHEMA_REF, Json
+from runflow_klein_pipeline.spec.surface import operations
 
 _SCHEMA_WORDS = ("Model", "Schema", "Out", "Read", "Public", "Response")
 
