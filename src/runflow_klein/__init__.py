@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from .errors import APITimeoutError as APITimeoutError
     from .errors import AuthenticationError as AuthenticationError
     from .errors import BadRequestError as BadRequestError
+    from .errors import ConfigurationError as ConfigurationError
     from .errors import ConflictError as ConflictError
     from .errors import NotFoundError as NotFoundError
     from .errors import PaymentRequiredError as PaymentRequiredError
@@ -74,6 +75,7 @@ _EXPORTS = {
     "CallbackPayload": ".callbacks",
     "CallbackReceiver": ".receiver",
     "CallbackSubscription": ".receiver",
+    "ConfigurationError": ".errors",
     "ConflictError": ".errors",
     "DurationWindow": ".durations",
     "KleinClient": ".client",

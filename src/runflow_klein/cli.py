@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,12 +27,13 @@ from . import __version__
 from .client import KleinClient
 from .constants import API_KEY_ENV, DEADLINE_GRACE, DEFAULT_WAIT_TIMEOUT, MAX_UPLOAD_BYTES
 from .duration_cache import default_path, load_durations, save_durations
-from .errors import RunFailedError, RunflowError, WaitTimeoutError
+from .errors import ConfigurationError, RunFailedError, RunflowError, WaitTimeoutError
 from .images import ImageInput, is_reference, load_image
 from .input_schema import input_problems
-from .klein_models import MODELS, KleinModel, resolve_model
+from .klein_models import MODELS, KleinModel, model_named_by, resolve_model
 from .launcher import EXIT_INTERNAL_ERROR, EXIT_INTERRUPTED
 from .runs import RunView
+from .workflows import new_client_ref
 
 __all__ = ["run_cli"]
 
@@ -73,6 +73,13 @@ def _positive(kind: type[int] | type[float]) -> Any:
         return number
 
     return parse
+
+
+def _port(value: str) -> int:
+    number = _non_negative_int(value)
+    if number > 65535:
+        raise argparse.ArgumentTypeError(f"must be a port number (0-65535), got {value}")
+    return number
 
 
 def _non_negative_int(value: str) -> int:
@@ -169,7 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     emulate.add_argument("--version", action="version", version=version)
     emulate.add_argument("--host", default="127.0.0.1", help="interface to bind (default: 127.0.0.1)")
-    emulate.add_argument("--port", type=_non_negative_int, default=8787, help="port (default: 8787; 0: any)")
+    emulate.add_argument("--port", type=_port, default=8787, help="port (default: 8787; 0: any)")
     emulate.add_argument(
         "--run-seconds", type=float, default=2.0, help="how long each run takes (default: 2)"
     )
@@ -243,7 +250,7 @@ def read_images(values: Sequence[str]) -> list[ImageInput]:
     return images
 
 
-def _summary(model: str | None, run: RunView, paths: Sequence[Path]) -> dict[str, Any]:
+def _summary(model: KleinModel | None, run: RunView, paths: Sequence[Path]) -> dict[str, Any]:
     outputs = [
         {
             # The user's own stdout: the full presigned URL, which works (logs and errors redact it).
@@ -253,10 +260,11 @@ def _summary(model: str | None, run: RunView, paths: Sequence[Path]) -> dict[str
         }
         for index, output in enumerate(run.outputs)
     ]
-    named = run.raw.get("model_id")
+    # The model's id, as ``run`` names it; a run that names its model only by UUID has none.
+    named = model or model_named_by(run.raw)
     return {
         "id": run.id,
-        "model": model or (named if isinstance(named, str) else None),
+        "model": named.id if named is not None else None,
         "status": run.status,
         "client_ref": run.client_ref,
         "failure_code": run.failure_code,
@@ -268,6 +276,7 @@ def _summary(model: str | None, run: RunView, paths: Sequence[Path]) -> dict[str
 # Checked in order: the first matching class decides the exit code and the message prefix.
 _FAILURES: tuple[tuple[type[Exception], int, str], ...] = (
     (UsageError, EXIT_USAGE, "usage error"),
+    (ConfigurationError, EXIT_USAGE, "usage error"),
     (RunFailedError, EXIT_RUN_FAILED, "run failed"),
     (WaitTimeoutError, EXIT_WAIT_TIMEOUT, "gave up waiting"),
     (RunflowError, EXIT_API_ERROR, "error"),
@@ -277,11 +286,12 @@ _FAILURES: tuple[tuple[type[Exception], int, str], ...] = (
 
 @dataclass
 class _Session:
-    """What one ``run``/``wait`` command knows so far, for its final line: the console, the options, and
-    the run's id once the dispatch answered."""
+    """What one ``run``/``wait`` command knows so far, for its final line: the console, the options, the
+    ``client_ref`` once a dispatch may be under way, and the run's id once the dispatch answered."""
 
     console: Console
     args: argparse.Namespace
+    client_ref: str | None = None
     run_id: str | None = None
 
     def progress(self, view: RunView) -> None:
@@ -322,12 +332,19 @@ def _run(args: argparse.Namespace) -> int:
     def start(client: KleinClient, session: _Session) -> RunView:
         model_input = build_input(model, args)
         images = read_images(args.image)
+        # Ours, not run()'s: a Ctrl-C during the dispatch can then say how to find the run.
+        session.client_ref = new_client_ref(None)
         with session.console.status(f"running {model.id}…"):
             return client.run(
-                model, model_input, images=images, wait_timeout=args.timeout, on_progress=session.progress
+                model,
+                model_input,
+                images=images,
+                client_ref=session.client_ref,
+                wait_timeout=args.timeout,
+                on_progress=session.progress,
             )
 
-    return _execute(args, model.id, start)
+    return _execute(args, model, start)
 
 
 def _wait(args: argparse.Namespace) -> int:
@@ -340,7 +357,7 @@ def _wait(args: argparse.Namespace) -> int:
 
 
 def _execute(
-    args: argparse.Namespace, model: str | None, start: Callable[[KleinClient, _Session], RunView]
+    args: argparse.Namespace, model: KleinModel | None, start: Callable[[KleinClient, _Session], RunView]
 ) -> int:
     """Run ``start`` with a client, download the outputs, and report: the one place exit codes,
     error lines, ``--json`` objects and Ctrl-C are handled for ``run`` and ``wait``."""
@@ -350,14 +367,19 @@ def _execute(
         with _retry_notes(console):
             run, paths = _run_and_download(args, session, start)
     except KeyboardInterrupt:
-        if session.run_id is None:
+        if session.client_ref is not None and session.run_id is None:
+            console.print(
+                f"[red]interrupted[/] during the dispatch: a run may have been created "
+                f"(client_ref {escape(session.client_ref)})"
+            )
+        elif session.run_id is None:
             console.print("[red]interrupted[/] (no run was created)")
         else:
             console.print(
                 f"[red]interrupted:[/] run {session.run_id} goes on at Runflow; "
                 f"resume with: {escape(session.resume_hint())}"
             )
-        _print_error(args, "interrupted", EXIT_INTERRUPTED, session.run_id, "interrupted")
+        _print_error(args, "interrupted", EXIT_INTERRUPTED, session, "interrupted")
         return EXIT_INTERRUPTED
     except (UsageError, RunflowError, OutputError) as exc:
         code, label = next((code, label) for kind, code, label in _FAILURES if isinstance(exc, kind))
@@ -369,7 +391,7 @@ def _execute(
         if isinstance(exc, RunFailedError) and args.json:
             print(json.dumps(_summary(model, exc.run, []), indent=2))
         else:
-            _print_error(args, label, code, session.run_id, message)
+            _print_error(args, label, code, session, message)
         return code
     for path in paths:
         console.print(f"saved {escape(str(path))}")
@@ -380,24 +402,27 @@ def _execute(
     return EXIT_OK
 
 
-def _print_error(args: argparse.Namespace, kind: str, code: int, run_id: str | None, message: str) -> None:
+def _print_error(args: argparse.Namespace, kind: str, code: int, session: _Session, message: str) -> None:
     if args.json:
-        print(json.dumps({"error": {"kind": kind, "exit_code": code, "run_id": run_id, "message": message}}))
+        error = {
+            "kind": kind,
+            "exit_code": code,
+            "run_id": session.run_id,
+            "client_ref": session.client_ref,
+            "message": message,
+        }
+        print(json.dumps({"error": error}))
 
 
 def _run_and_download(
     args: argparse.Namespace, session: _Session, start: Callable[[KleinClient, _Session], RunView]
 ) -> tuple[RunView, list[Path]]:
-    api_key = os.environ.get(API_KEY_ENV, "").strip()
-    if not api_key:
-        raise UsageError(f"set {API_KEY_ENV} to your Runflow API key")
-    base_url = args.base_url or os.environ.get("RUNFLOW_BASE_URL")
-    if base_url and not base_url.startswith(("http://", "https://")):
-        raise UsageError(f"--base-url must be an http(s) URL, got {base_url!r}")
     cache = default_path()
     durations = load_durations(cache)
     try:
-        with KleinClient(api_key=api_key, base_url=args.base_url, durations=durations) as client:
+        # The key and base URL come from the environment unless given; the client checks both
+        # (ConfigurationError, a usage error here).
+        with KleinClient(base_url=args.base_url, durations=durations) as client:
             run = start(client, session)
             try:
                 paths = [

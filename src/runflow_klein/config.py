@@ -16,7 +16,7 @@ from .constants import (
     USER_AGENT,
 )
 from .durations import RunDurations
-from .errors import RunflowError
+from .errors import ConfigurationError
 from .polling import PollSchedule
 from .retries import RetryPolicy
 from .transport import Timeout
@@ -49,13 +49,18 @@ class ClientConfig:
         durations: RunDurations | None = None,
     ) -> ClientConfig:
         """Apply the documented precedence: argument, then ``RUNFLOW_API_KEY``/``RUNFLOW_BASE_URL``,
-        then the defaults in :mod:`runflow_klein.constants`."""
+        then the defaults in :mod:`runflow_klein.constants`; :class:`ConfigurationError` when no key is
+        set or the base URL is not http(s)."""
         key = api_key if api_key is not None else os.environ.get(API_KEY_ENV)
         if not key or not key.strip():
-            raise RunflowError(f"no API key: pass api_key=... or set {API_KEY_ENV}")
+            raise ConfigurationError(f"no API key: set {API_KEY_ENV} (or pass api_key=...)")
         url = (base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/")
-        if httpx.URL(url).scheme not in {"http", "https"}:
-            raise ValueError(f"base URL must be http(s), got {url!r}")
+        try:
+            scheme = httpx.URL(url).scheme
+        except httpx.InvalidURL:
+            scheme = ""
+        if scheme not in {"http", "https"}:
+            raise ConfigurationError(f"base URL must be an http(s) URL, got {url!r}")
         policy = retry or RetryPolicy()
         if max_retries is not None:
             policy = replace(policy, max_retries=max_retries)

@@ -77,7 +77,8 @@ class RunDurations:
     def __init__(self, samples: Mapping[str, Iterable[float]] | None = None) -> None:
         self._lock = threading.Lock()
         self._samples: dict[str, deque[float]] = {}
-        self._added: dict[str, list[float]] = {}
+        # Only the last few: a cache keeps no more per model, and a long-lived client must not grow.
+        self._added: dict[str, deque[float]] = {}
         for model, values in (samples or {}).items():
             self._samples[model] = deque(values, maxlen=DURATION_SAMPLES_KEPT)
 
@@ -85,7 +86,7 @@ class RunDurations:
         """Note that a run of ``model`` took ``seconds``."""
         with self._lock:
             self._samples.setdefault(model, deque(maxlen=DURATION_SAMPLES_KEPT)).append(seconds)
-            self._added.setdefault(model, []).append(seconds)
+            self._added.setdefault(model, deque(maxlen=DURATION_SAMPLES_KEPT)).append(seconds)
 
     def samples(self) -> dict[str, list[float]]:
         """Every model's kept durations, oldest first."""
@@ -93,7 +94,8 @@ class RunDurations:
             return {model: list(values) for model, values in self._samples.items()}
 
     def added(self) -> dict[str, list[float]]:
-        """The durations recorded since this object was created (what a cache merges into its file)."""
+        """The last :data:`DURATION_SAMPLES_KEPT` durations of each model recorded since this object was
+        created (what a cache merges into its file, which keeps no more)."""
         with self._lock:
             return {model: list(values) for model, values in self._added.items()}
 

@@ -20,7 +20,9 @@ models; callers cannot ``except`` their way through that. Everything the runtime
     ├── APIResponseValidationError      a 2xx whose body is not the documented JSON
     ├── RunFailedError                  the run ended failed or canceled (.run, .failure_code/_message)
     ├── WaitTimeoutError                the run was still pending when the wait gave up
-    └── SignatureVerificationError      a callback's Runflow-Signature did not verify
+    ├── SignatureVerificationError      a callback's Runflow-Signature did not verify
+    └── ConfigurationError              a bad argument or setting (no API key, a non-http base URL,
+                                        an empty run id, a malformed client_ref); also a ValueError
 
 Messages never contain the API key, callback secrets or signed-URL query strings: URLs are shown
 without their query, and request headers are never rendered.
@@ -43,6 +45,7 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "ConfigurationError",
     "ConflictError",
     "NotFoundError",
     "PaymentRequiredError",
@@ -172,18 +175,34 @@ class RunFailedError(RunflowError):
 class WaitTimeoutError(RunflowError):
     """The run was still pending when ``wait_timeout`` ran out. The run itself keeps going server-side;
     ``wait()`` it again later with the same ``run_id``. ``run_id`` is None when ``run()`` reached its
-    deadline before the dispatch was answered."""
+    deadline before the dispatch was answered: a run may exist all the same, and ``client_ref`` (the one
+    ``run()`` sent, generated if the caller gave none) is the only way to find it."""
 
-    def __init__(self, *, run_id: str | None, last_status: str | None, waited: float) -> None:
+    def __init__(
+        self, *, run_id: str | None, last_status: str | None, waited: float, client_ref: str | None = None
+    ) -> None:
         if run_id is None:
-            message = f"no answer to the dispatch after {waited:.1f} s (look the run up by its client_ref)"
+            message = f"no answer to the dispatch after {waited:.1f} s; a run may have been created" + (
+                f" (look it up by client_ref {client_ref})" if client_ref else ""
+            )
         else:
             message = f"run {run_id} still {last_status or 'unknown'} after waiting {waited:.1f} s"
         super().__init__(message)
         self.run_id = run_id
+        self.client_ref = client_ref
         self.last_status = last_status
         self.waited = waited
 
 
 class SignatureVerificationError(RunflowError):
     """A callback's ``Runflow-Signature`` header was missing, malformed or matched none of the secrets."""
+
+
+class ConfigurationError(RunflowError, ValueError):
+    """A bad argument or setting, found before anything is sent: no API key, a base URL that is not
+    http(s), an empty run id, a malformed ``client_ref``.
+
+    Why its own type: the CLI maps it to a usage error (exit 2) instead of repeating each check with
+    rules of its own. It is also a ``ValueError``, which these checks raised before, so code that caught
+    that keeps working.
+    """

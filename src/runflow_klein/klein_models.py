@@ -29,7 +29,7 @@ from runflow_klein_client.models import (
 )
 from runflow_klein_client.types import Response
 
-__all__ = ["MODELS", "KleinModel", "Operation", "resolve_model"]
+__all__ = ["MODELS", "KleinModel", "Operation", "model_named_by", "resolve_model"]
 
 OWNER = "black-forest-labs"
 
@@ -140,6 +140,24 @@ def resolve_model(name: str | KleinModel) -> KleinModel:
     except KeyError:
         known = ", ".join(sorted(MODELS))
         raise ValueError(f"unknown klein model {name!r}; expected one of: {known}") from None
+
+
+# Where a run object may name its model by slug. The spec's ``model_id`` is the model's UUID, which
+# says nothing about which klein model it is; but other docs show ``model_id`` holding the owner/slug
+# id, and the official SDK's view calls it ``model``.
+_RUN_MODEL_FIELDS = ("model_id", "model")
+
+
+def model_named_by(run: Mapping[str, Any]) -> KleinModel | None:
+    """The klein model a run object names by its (owner/)slug id, or None when no field does (a UUID)."""
+    for name in _RUN_MODEL_FIELDS:
+        value = run.get(name)
+        if isinstance(value, str):
+            try:
+                return resolve_model(value)
+            except ValueError:
+                continue
+    return None
 
 
 def build_request_body(

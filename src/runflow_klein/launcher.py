@@ -24,10 +24,15 @@ EXIT_INTERRUPTED = 130
 DEBUG_ENV = "RUNFLOW_KLEIN_DEBUG"
 
 
+# A key shorter than this is no real key (a placeholder such as "x" or "e"), and replacing it would
+# mangle the message ("e***pected") without hiding anything.
+_MIN_REDACTED_KEY = 8
+
+
 def redact(text: str) -> str:
-    """``text`` with the API key from the environment (if any) replaced by ``***``."""
+    """``text`` with the API key from the environment (if it looks like one) replaced by ``***``."""
     key = os.environ.get(API_KEY_ENV, "").strip()
-    return text.replace(key, "***") if key else text
+    return text.replace(key, "***") if len(key) >= _MIN_REDACTED_KEY else text
 
 
 def internal_error_line(error: BaseException) -> str:

@@ -85,7 +85,13 @@ class RunOutput:
 @dataclass(frozen=True, kw_only=True)
 class RunView:
     """What the runtime knows about a run. ``status`` is whatever the API said (``None`` if it said
-    nothing); ``raw`` is the full JSON object; ``typed`` is the generated model when it parsed, else None."""
+    nothing); ``raw`` is the full JSON object; ``typed`` is the generated model when it parsed, else None.
+
+    ``dispatched_at`` is set on the view ``submit()``/``run()`` return: the submitting client's ``clock``
+    reading just before the request that created the run was sent (a lower bound of its creation). It lets
+    a later ``wait(view)`` place the model's learned durations, which count from the run's creation, on
+    its own clock; the server's ``created_at`` cannot, as the two clocks are not comparable.
+    """
 
     id: str
     status: str | None
@@ -101,6 +107,7 @@ class RunView:
     request_id: str | None = None
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
     typed: object | None = field(default=None, repr=False, compare=False)
+    dispatched_at: float | None = field(default=None, compare=False)
 
     @classmethod
     def from_json(

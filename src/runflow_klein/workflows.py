@@ -49,12 +49,13 @@ from .errors import (
     APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
+    ConfigurationError,
     RunFailedError,
     RunflowError,
     WaitTimeoutError,
 )
 from .images import ImageBlob, ImageInput, is_reference, load_image
-from .klein_models import KleinModel, Operation, build_request_body, resolve_model
+from .klein_models import KleinModel, Operation, build_request_body, model_named_by, resolve_model
 from .polling import PollSchedule, StartWatch
 from .receiver import CallbackSubscription
 from .responses import decode_body, describe_request, request_id_of, status_error
@@ -256,10 +257,11 @@ def path_id(value: str) -> uuid.UUID:
 
     Runflow documents UUIDs, but the callback docs show a ULID-style example; the generated operations
     only ``str()`` and URL-quote the value, so an id that is not a UUID is passed through as is rather
-    than making a run we could dispatch impossible to wait for.
+    than making a run we could dispatch impossible to wait for. An empty id is a
+    :class:`ConfigurationError` (a usage error, not a request).
     """
     if not isinstance(value, str) or not value:
-        raise ValueError(f"expected a non-empty id, got {value!r}")
+        raise ConfigurationError(f"expected a non-empty id, got {value!r}")
     try:
         return uuid.UUID(value)
     except ValueError:
@@ -283,11 +285,11 @@ def fetch_run(run_id: str, settings: Settings, *, timeout: Timeout | None) -> Wo
 
 
 def new_client_ref(client_ref: str | None) -> str:
-    """The caller's ref (validated) or a fresh ``rk-<uuid4>`` one."""
+    """The caller's ref (validated: :class:`ConfigurationError`) or a fresh ``rk-<uuid4>`` one."""
     if client_ref is None:
         return f"rk-{uuid.uuid4().hex}"
     if not _CLIENT_REF.match(client_ref):
-        raise ValueError("client_ref must be 1-255 characters from A-Z a-z 0-9 . _ : @ -")
+        raise ConfigurationError("client_ref must be 1-255 characters from A-Z a-z 0-9 . _ : @ -")
     return client_ref
 
 
@@ -327,24 +329,27 @@ def dispatch(
     metadata: Mapping[str, Any] | None,
     timeout: Timeout | None,
 ) -> Workflow[RunView]:
-    """Create a run through the model's generated operation, at most once per ``client_ref``."""
+    """Create a run through the model's generated operation, at most once per ``client_ref``.
+
+    The view's ``dispatched_at`` is when the request that created the run was sent; for a run found by
+    its ref after an ambiguous failure, when the first attempt was (any attempt may have created it).
+    """
     body = build_request_body(
         model, model_input, client_ref=client_ref, callback_url=callback_url, metadata=metadata
     )
     call = ApiCall(operation=model.operation, kwargs={"body": body}, timeout=timeout)
+    sent: list[float] = []
 
     def attempt() -> Workflow[RunView]:
+        sent.append(settings.clock())
         result = yield from _attempt_api(call, settings)
-        return run_view(result, model.run_type)
+        return replace(run_view(result, model.run_type), dispatched_at=sent[-1])
 
-    return (
-        yield from retrying(
-            attempt,
-            settings=settings,
-            idempotent=False,
-            reconcile=partial(find_by_client_ref, client_ref, settings, timeout=timeout),
-        )
-    )
+    def reconcile() -> Workflow[RunView | None]:
+        found = yield from find_by_client_ref(client_ref, settings, timeout=timeout)
+        return None if found is None else replace(found, dispatched_at=sent[0])
+
+    return (yield from retrying(attempt, settings=settings, idempotent=False, reconcile=reconcile))
 
 
 def submit(
@@ -391,13 +396,14 @@ class _Progress:
                 self._callback(view)
 
 
-def model_key(view: RunView | None, model: str | None) -> str | None:
-    """Whose durations a run adds to and is waited with: the model the caller named, else the run's
-    ``model_id``."""
-    if model is not None:
-        return model
-    named = view.raw.get("model_id") if view is not None else None
-    return named if isinstance(named, str) and named else None
+def model_key(view: RunView | None, model: KleinModel | None) -> str | None:
+    """Whose durations a run adds to and is waited with: always a :attr:`KleinModel.id`, so that ``run()``
+    and a later ``wait(run_id)`` of the same model share what they learn. The model the caller named,
+    else the one the run names by slug (:func:`model_named_by`); None when neither says (the spec's
+    ``model_id`` is a UUID): such a wait learns nothing and polls cold."""
+    if model is None and view is not None:
+        model = model_named_by(view.raw)
+    return None if model is None else model.id
 
 
 def wait_for_run(
@@ -411,30 +417,34 @@ def wait_for_run(
     on_progress: ProgressCallback | None,
     raise_on_failure: bool,
     timeout: Timeout | None,
-    model: str | None = None,
+    model: KleinModel | None = None,
 ) -> Workflow[RunView]:
     """Wait until the run is terminal: a callback (if subscribed) or polls on ``settings.poll``.
 
     With a callback subscription the wait first waits up to ``callback_grace`` seconds for the callback;
     when it comes, one GET confirms the final state. If none came (unreachable URL, bad signature) the
-    wait falls back to polling, where the model's learned durations (``settings.durations``) are known
-    (see :meth:`PollSchedule.plan`). What the polls say steers the rest: once the run is seen started
-    (``running`` or ``started_at``), the polls are planned again around its start (:class:`StartWatch`;
-    ``initial`` counts as seen when the wait starts) plus the model's learned running time; a pending
-    answer's ``Retry-After`` sets the next poll (no sooner than :data:`MIN_POLL_INTERVAL`). Transient
-    poll failures are tolerated; nothing (request, retry, sleep) outlasts ``wait_timeout`` by more than
-    :data:`DEADLINE_GRACE`, then :class:`WaitTimeoutError`. A finished run's durations (total and
-    running) are recorded for the next wait on the same model.
+    wait falls back to polling, where the model's learned durations (``settings.durations``, keyed by
+    :func:`model_key`) are known (see :meth:`PollSchedule.plan`). Learned totals count from the run's
+    creation, so they are used only when ``initial.dispatched_at`` says when that was on our clock;
+    otherwise (a bare run id) the polls start cold. What the polls say steers the rest: once the run is
+    seen started (``running`` or ``started_at``), the polls are planned again around its start
+    (:class:`StartWatch`; ``initial`` counts as seen at its dispatch) plus the model's learned running
+    time; a pending answer's ``Retry-After`` sets the next poll (no sooner than
+    :data:`MIN_POLL_INTERVAL`). Transient poll failures are tolerated; nothing (request, retry, sleep)
+    outlasts ``wait_timeout`` by more than :data:`DEADLINE_GRACE`, then :class:`WaitTimeoutError`. A
+    finished run's durations (total and running) are recorded for the next wait on the same model.
     """
+    path_id(run_id)  # an empty id is a usage error now, not after the first poll interval
     clock = settings.clock
     started = clock()
     settings = settings.until(started + wait_timeout)
     deadline = cast(float, settings.deadline)
     progress = _Progress(on_progress)
     key = model_key(initial, model)
+    dispatched = initial.dispatched_at if initial is not None else None
 
     def finish(view: RunView) -> RunView:
-        recorded_as = model_key(view, key)
+        recorded_as = key if key is not None else model_key(view, None)
         if settings.durations is not None and recorded_as is not None:
             for learned_as, learned in (
                 (recorded_as, run_duration(view)),
@@ -447,14 +457,20 @@ def wait_for_run(
         return view
 
     def timed_out() -> WaitTimeoutError:
-        return WaitTimeoutError(run_id=run_id, last_status=progress.last_status, waited=clock() - started)
+        return WaitTimeoutError(
+            run_id=run_id,
+            last_status=progress.last_status,
+            waited=clock() - started,
+            client_ref=initial.client_ref if initial is not None else None,
+        )
 
-    start = StartWatch(created=started if initial is not None else None)
+    start = StartWatch(created=dispatched)
     if initial is not None:
         progress.report(initial)
         if initial.is_terminal:
             return finish(initial)
-        start.observe(initial, sent=started, received=started)
+        if dispatched is not None:  # else when it was seen in that state is unknown
+            start.observe(initial, sent=dispatched, received=dispatched)
 
     try:
         if subscription is not None:
@@ -468,7 +484,13 @@ def wait_for_run(
         return finish(
             (
                 yield from _poll_until_terminal(
-                    run_id, settings, key=key, start=start, progress=progress, timeout=timeout
+                    run_id,
+                    settings,
+                    key=key,
+                    dispatched=dispatched,
+                    start=start,
+                    progress=progress,
+                    timeout=timeout,
                 )
             )
         )
@@ -481,17 +503,27 @@ def _poll_until_terminal(
     settings: Settings,
     *,
     key: str | None,
+    dispatched: float | None,
     start: StartWatch,
     progress: _Progress,
     timeout: Timeout | None,
 ) -> Workflow[RunView]:
     """:func:`wait_for_run`'s polls, from now until the run is terminal or ``settings.deadline`` passed
-    after a last poll (:class:`DeadlineReached`, caused by that poll's failure if it failed)."""
+    after a last poll (:class:`DeadlineReached`, caused by that poll's failure if it failed).
+
+    Offsets count from now (``anchor``). The learned total window counts from the dispatch, which may
+    lie well before (a ``wait(view)`` called later, a callback grace that ran out), so it is moved onto
+    this timeline: its polls already in the past are dropped, and once the whole window has passed what
+    is left is the cold plan from now, never anything later.
+    """
     clock, deadline = settings.clock, cast(float, settings.deadline)
     anchor = clock()
     total = running = None
     if settings.durations is not None and key is not None:
-        total, running = settings.durations.window(key), settings.durations.window(running_key(key))
+        running = settings.durations.window(running_key(key))
+        learned = settings.durations.window(key)
+        if learned is not None and dispatched is not None:
+            total = DurationWindow(dispatched + learned.low - anchor, dispatched + learned.high - anchor)
     offsets = settings.poll.plan(total)
     next_poll = anchor + next(offsets)
     while True:
@@ -538,8 +570,10 @@ def run(
 ) -> Workflow[RunView]:
     """:func:`submit` (with the subscription's URL as ``callback_url``), then :func:`wait_for_run`, both
     within one ``wait_timeout``: a dispatch still unanswered at the deadline ends in
-    :class:`WaitTimeoutError` without a run id (the run may exist: look it up by its ``client_ref``)."""
+    :class:`WaitTimeoutError` without a run id but with the ``client_ref`` (generated here when the
+    caller gave none) by which the run, if it was created, can be found."""
     klein = resolve_model(model)
+    ref = new_client_ref(client_ref)
     started = settings.clock()
     bounded = settings.until(started + wait_timeout)
     try:
@@ -548,14 +582,16 @@ def run(
             model_input,
             bounded,
             images=images,
-            client_ref=client_ref,
+            client_ref=ref,
             metadata=metadata,
             callback_url=subscription.url if subscription else None,
             timeout=timeout,
         )
     except DeadlineReached as reached:
         waited = settings.clock() - started
-        raise WaitTimeoutError(run_id=None, last_status=None, waited=waited) from reached.__cause__
+        raise WaitTimeoutError(
+            run_id=None, last_status=None, waited=waited, client_ref=ref
+        ) from reached.__cause__
     return (
         yield from wait_for_run(
             submitted.id,
@@ -567,7 +603,7 @@ def run(
             on_progress=on_progress,
             raise_on_failure=raise_on_failure,
             timeout=timeout,
-            model=klein.id,
+            model=klein,
         )
     )
 

@@ -6,9 +6,11 @@ import argparse
 import functools
 import json
 import re
+import uuid
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import runflow_klein_emulator
 from PIL import Image
@@ -66,6 +68,7 @@ def test_help_on_every_command(argv: list[str], capsys: pytest.CaptureFixture[st
         pytest.param(["run", "flux-2-klein-4b", "--prompt", "x", "--format", "gif"], id="bad-format"),
         pytest.param(["run", "flux-2-klein-4b", "--prompt", "x", "--steps", "0"], id="zero-steps"),
         pytest.param(["run", "flux-2-klein-4b", "--prompt", "x", "--seed", "abc"], id="non-numeric-seed"),
+        pytest.param(["emulate", "--port", "70000"], id="port-out-of-range"),
     ],
 )
 def test_argparse_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
@@ -399,3 +402,102 @@ def test_an_unreadable_image_is_a_usage_error(
     assert code == 2
     assert "usage error: --image" in err
     assert fake.count("POST", "/") == 0
+
+
+# ---- Bad settings are usage errors, checked once (by the client) ----
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        pytest.param(["wait", ""], "expected a non-empty id", id="empty-run-id"),
+        pytest.param(
+            ["run", "flux-2-klein-4b", "--prompt", "x", "--base-url", "ftp://api.runflow.test"],
+            "base URL must be an http(s) URL",
+            id="non-http-base-url",
+        ),
+    ],
+)
+def test_bad_settings_are_usage_errors_before_any_request(
+    argv: list[str], message: str, fake: FakeRunflow, api_key: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run_cli([*argv, "--json"], capsys)
+    assert code == 2
+    assert f"usage error: {message}" in err
+    assert json.loads(out)["error"]["kind"] == "usage error"
+    assert fake.requests == []
+
+
+def test_a_bad_base_url_from_the_environment_is_a_usage_error_too(
+    api_key: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("RUNFLOW_BASE_URL", "api.runflow.test")
+    code, _, err = run_cli(["wait", "0192b7a4-5f3e-7c1d-9a2b-3c4d5e6f7a8b"], capsys)
+    assert code == 2
+    assert "base URL must be an http(s) URL" in err
+
+
+# ---- A dispatch that may or may not have created a run names its client_ref ----
+
+
+def test_ctrl_c_during_the_dispatch_says_a_run_may_exist_and_its_client_ref(
+    api_key: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sent: list[str] = []
+
+    def interrupted(request: httpx.Request) -> httpx.Response:
+        sent.append(json.loads(request.content)["client_ref"])
+        raise KeyboardInterrupt  # the request is out: the run may exist
+
+    monkeypatch.setattr(
+        cli, "KleinClient", functools.partial(KleinClient, transport=httpx.MockTransport(interrupted))
+    )
+    code, out, err = run_cli([*run_argv("http://runflow.test", tmp_path), "--json"], capsys)
+    assert code == 130
+    (ref,) = sent
+    assert f"a run may have been created (client_ref {ref})" in err.replace("\n", "")
+    assert "no run was created" not in err
+    error = json.loads(out)["error"]
+    assert (error["run_id"], error["client_ref"]) == (None, ref)
+
+
+def test_a_dispatch_never_answered_by_the_deadline_exits_4_with_its_client_ref(
+    api_key: None, tmp_path: Path, capsys: pytest.CaptureFixture[str], refused_base_url: str
+) -> None:
+    code, out, err = run_cli([*run_argv(refused_base_url, tmp_path), "--timeout", "1", "--json"], capsys)
+    assert code == 4
+    error = json.loads(out)["error"]
+    assert error["run_id"] is None
+    assert error["client_ref"].startswith("rk-")
+    assert f"look it up by client_ref {error['client_ref']}" in err.replace("\n", "")
+
+
+# ---- wait --json names the model only as run() would ----
+
+
+@pytest.mark.parametrize(
+    ("named", "reported"),
+    [
+        pytest.param({"model_id": str(uuid.uuid4())}, None, id="uuid"),
+        pytest.param(
+            {"model": "black-forest-labs/flux-2-klein-4b"}, "black-forest-labs/flux-2-klein-4b", id="slug"
+        ),
+    ],
+)
+@pytest.mark.usefixtures("api_key")
+def test_the_wait_summary_names_the_model_by_its_id_never_its_uuid(
+    named: dict[str, str],
+    reported: str | None,
+    fake: FakeRunflow,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    fake.run_extra = named
+    run_id = (
+        KleinClient(api_key=API_KEY, base_url=fake.base_url).submit("flux-2-klein-4b", {"prompt": "x"}).id
+    )
+    code, out, err = run_cli(
+        ["wait", run_id, "--base-url", fake.base_url, "--out", str(tmp_path), "--json"], capsys
+    )
+    assert code == 0, err
+    assert json.loads(out)["model"] == reported

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from runflow_klein import KleinClient, RunflowError, ServerError
+from runflow_klein import ConfigurationError, KleinClient, ServerError
 from runflow_klein.constants import USER_AGENT
 
 from .conftest import FakeTime
@@ -49,13 +49,15 @@ def test_the_default_base_url_is_production() -> None:
 
 @pytest.mark.parametrize("key", [None, "", "   "])
 def test_a_missing_key_is_reported_by_name(key: str | None) -> None:
-    with pytest.raises(RunflowError, match="RUNFLOW_API_KEY"):
+    with pytest.raises(ConfigurationError, match="RUNFLOW_API_KEY"):
         KleinClient(api_key=key)
 
 
-def test_a_non_http_base_url_is_rejected() -> None:
-    with pytest.raises(ValueError, match="http"):
-        KleinClient(api_key="rf_live_x", base_url="ftp://api.runflow.io")
+@pytest.mark.parametrize("url", ["ftp://api.runflow.io", "api.runflow.io", "http://[::1"])
+def test_a_base_url_that_is_not_http_is_a_configuration_error(url: str) -> None:
+    with pytest.raises(ConfigurationError, match="http") as caught:
+        KleinClient(api_key="rf_live_x", base_url=url)
+    assert isinstance(caught.value, ValueError)  # what this check raised before: callers keep working
 
 
 def test_max_retries_shortcut(fake_time: FakeTime) -> None:

@@ -13,6 +13,7 @@ from runflow_klein_emulator.scripted_api import API_KEY, FakeRunflow, Fault
 from runflow_klein import (
     APIConnectionError,
     APITimeoutError,
+    ConfigurationError,
     KleinClient,
     RateLimitError,
     RetryPolicy,
@@ -208,7 +209,7 @@ def test_generated_client_ref_is_uuid_based_and_a_given_one_is_kept(
 def test_a_client_ref_that_would_break_the_lookup_filter_is_rejected(
     client: KleinClient, fake: FakeRunflow
 ) -> None:
-    with pytest.raises(ValueError, match="client_ref"):
+    with pytest.raises(ConfigurationError, match="client_ref"):
         client.submit("flux-2-klein-4b", PROMPT, client_ref="it's")
     assert fake.requests == []
 

@@ -88,3 +88,12 @@ def test_the_console_script_imports_nothing_heavy_before_its_handling_is_in_plac
     completed = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
 
     assert completed.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(("key", "shown"), [("e", "unexpected e"), (KEY, "unexpected ***")])
+def test_only_a_key_that_looks_like_one_is_redacted(
+    key: str, shown: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A one-letter placeholder key must not turn "unexpected" into "***xp***cted".
+    monkeypatch.setenv("RUNFLOW_API_KEY", key)
+    assert launcher.redact(f"unexpected {key}") == shown

@@ -1,19 +1,22 @@
 """Poll schedules, cold and learned, judged by arithmetic on drawn-like durations (no clock involved).
 
-The cold check uses durations spread log-uniformly over 0.5-15 s (a deterministic grid, so the test
-cannot flake), not the handful of points a schedule could be fitted to.
+The cold check uses durations spread log-uniformly over 0.5-15 s (a deterministic grid), the warm one
+histories and runs drawn by a seeded generator (the same draws on every run, so neither can flake), not
+the handful of points a schedule could be fitted to.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
+import random
 from collections.abc import Callable, Iterable, Sequence
 
 import pytest
 
 from runflow_klein import DurationWindow, PollSchedule, RunDurations
-from runflow_klein.constants import LEARNED_POLLS
+from runflow_klein.constants import DURATION_SAMPLES_KEPT, LEARNED_POLLS
 
 COLD = [0.5 * 30 ** (index / 399) for index in range(400)]  # log-uniform grid over 0.5-15 s
 
@@ -60,16 +63,30 @@ def test_a_window_gets_evenly_spread_polls_then_the_later_cold_ones() -> None:
     assert planned == [5.0, 6.0, 7.0, 8.0, 11.0, 15.0]
 
 
-@pytest.mark.parametrize("mean", [0.6, 2.0, 7.0, 14.0])
-def test_warm_waits_meet_the_targets_on_runs_within_ten_percent(mean: float) -> None:
-    durations = RunDurations()
-    for factor in (0.93, 1.08, 0.97, 1.02):  # four earlier runs of the model
-        durations.record("m", mean * factor)
-    window = durations.window("m")
-    spread = [mean * (0.9 + 0.2 * index / 99) for index in range(100)]
-    gets, lag = means(lambda: PollSchedule().plan(window), spread)
-    assert gets <= 3
-    assert lag <= 0.035 * mean  # the window's width, and so the lag, grows with the run's duration
+def test_warm_waits_meet_the_targets_on_runs_within_ten_percent() -> None:
+    # Per model: a mean drawn like a cold duration, four earlier runs and then the measured ones each
+    # within ±10 % of it, all drawn; judged on the averages over every model and run.
+    # The targets are the documented ones (README, ``nox -s bench``): at most 3 GETs and 0.3 s of lag a
+    # run on average (over seeds these draws give about 2.6 GETs and 0.19 s).
+    rng = random.Random(20261121)  # noqa: S311 - reproducible draws, not secrets
+    gets_seen: list[float] = []
+    lags: list[float] = []
+    relative_lags: list[float] = []
+    for _ in range(200):
+        mean = math.exp(rng.uniform(math.log(0.5), math.log(15.0)))
+        durations = RunDurations()
+        for _ in range(4):
+            durations.record("m", mean * rng.uniform(0.9, 1.1))
+        window = durations.window("m")
+        runs = [mean * rng.uniform(0.9, 1.1) for _ in range(20)]
+        gets, lag = means(functools.partial(PollSchedule().plan, window), runs)
+        gets_seen.append(gets)
+        lags.append(lag)
+        relative_lags.append(lag / mean)
+    assert sum(gets_seen) / len(gets_seen) <= 3
+    assert sum(lags) / len(lags) <= 0.3
+    # The window's width, and so the lag, grows with the duration, but stays below the runs' own spread.
+    assert sum(relative_lags) / len(relative_lags) <= 0.1
 
 
 def test_no_window_before_two_runs_and_an_unbiased_one_after() -> None:
@@ -93,6 +110,14 @@ def test_only_recent_runs_are_kept_and_new_ones_are_reported_as_added() -> None:
         durations.record("m", 1.0)
     assert durations.samples() == {"m": [1.0] * 8}
     assert durations.added() == {"m": [1.0] * 8}
+
+
+def test_a_long_lived_store_keeps_no_more_added_durations_than_a_cache_saves() -> None:
+    durations = RunDurations()
+    for index in range(1000):
+        durations.record("m", float(index))
+    kept = [float(index) for index in range(1000 - DURATION_SAMPLES_KEPT, 1000)]
+    assert durations.added() == durations.samples() == {"m": kept}
 
 
 def test_schedule_parameters_are_validated() -> None:

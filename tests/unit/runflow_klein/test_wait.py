@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from runflow_klein_emulator.scripted_api import API_KEY, FakeRunflow, Fault
 
 from runflow_klein import (
+    ConfigurationError,
     KleinClient,
     NotFoundError,
     PollSchedule,
     RetryPolicy,
+    RunDurations,
     RunFailedError,
     RunView,
     WaitTimeoutError,
@@ -141,3 +145,48 @@ def test_a_missing_run_ends_the_wait_at_once(client: KleinClient, fake: FakeRunf
     with pytest.raises(NotFoundError):
         client.wait("0192b7a4-5f3e-7c1d-9a2b-000000000000")
     assert fake.count("GET", "/v1/runs/") == 1
+
+
+def test_an_empty_run_id_is_a_configuration_error_before_any_request(
+    client: KleinClient, fake: FakeRunflow, fake_time: FakeTime
+) -> None:
+    with pytest.raises(ConfigurationError, match="non-empty id"):
+        client.wait("")
+    assert (fake.requests, fake_time.sleeps) == ([], [])
+
+
+# The fake's runs finish 2 s after their creation, by the server's timestamps.
+FINISHED_IN_2S = {"completed_at": "2026-11-21T10:00:02+00:00"}
+
+
+def learned_by_run_then_wait(fake: FakeRunflow, fake_time: FakeTime, named: dict[str, str]) -> RunDurations:
+    """What one client learns from ``run()`` and then ``wait(run_id)`` of a run dispatched elsewhere,
+    when every run object carries ``named``."""
+    fake.run_extra = {**FINISHED_IN_2S, **named}
+    durations = RunDurations()
+    with KleinClient(
+        api_key=API_KEY,
+        base_url=fake.base_url,
+        sleep=fake_time.sleep,
+        clock=fake_time.clock,
+        durations=durations,
+    ) as client:
+        client.run("flux-2-klein-4b", PROMPT)
+        run_id = KleinClient(api_key=API_KEY, base_url=fake.base_url).submit("flux-2-klein-4b", PROMPT).id
+        client.wait(run_id)
+    return durations
+
+
+@pytest.mark.parametrize("field", ["model", "model_id"])
+def test_run_and_wait_of_the_same_model_share_one_key(
+    fake: FakeRunflow, fake_time: FakeTime, field: str
+) -> None:
+    durations = learned_by_run_then_wait(fake, fake_time, {field: "black-forest-labs/flux-2-klein-4b"})
+    assert durations.samples() == {"black-forest-labs/flux-2-klein-4b": [2.0, 2.0]}
+
+
+def test_a_wait_on_a_run_naming_its_model_by_uuid_learns_nothing(
+    fake: FakeRunflow, fake_time: FakeTime
+) -> None:
+    durations = learned_by_run_then_wait(fake, fake_time, {"model_id": str(uuid.uuid4())})
+    assert durations.samples() == {"black-forest-labs/flux-2-klein-4b": [2.0]}  # run()'s, under its key

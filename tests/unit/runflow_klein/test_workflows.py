@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from email.utils import format_datetime
 
@@ -37,7 +38,7 @@ from runflow_klein.callbacks import CallbackPayload, parse_callback
 from runflow_klein.client_core import ClientCore
 from runflow_klein.constants import DEADLINE_GRACE
 from runflow_klein.effects import ApiCall, ApiResult, AwaitCallback, Sleep, Workflow
-from runflow_klein.klein_models import MODELS
+from runflow_klein.klein_models import MODELS, KleinModel
 from runflow_klein.receiver import CallbackReceiver, CallbackSubscription
 
 from .scripted import ScriptedClock, Step, drive_scripted
@@ -151,6 +152,7 @@ def test_a_run_found_after_an_ambiguous_failure_is_not_dispatched_again(failure:
         clock,
     )
     assert (run.id, run.status, run.client_ref) == (RUN_ID, "queued", REF)
+    assert run.dispatched_at == 1000.0  # the first attempt, which may be the one that created it
 
 
 @pytest.mark.parametrize("failure", AMBIGUOUS_FAILURES)
@@ -205,6 +207,7 @@ def test_failures_that_created_nothing_are_retried_without_a_lookup(failure: obj
         clock,
     )
     assert run.id == RUN_ID
+    assert run.dispatched_at == 1000.0 + delay  # the attempt that created it, not the refused one
 
 
 def test_out_of_retries_an_ambiguous_failure_is_still_looked_up_without_waiting() -> None:
@@ -326,7 +329,7 @@ def wait(
     raise_on_failure: bool = True,
     max_retries: int = 4,
     durations: RunDurations | None = None,
-    model: str | None = None,
+    model: KleinModel | None = None,
 ) -> Workflow[RunView]:
     return workflows.wait_for_run(
         RUN_ID,
@@ -669,8 +672,43 @@ def test_run_bounds_the_dispatch_too_and_says_there_is_no_run_id_yet() -> None:
             ],
             clock,
         )
-    assert caught.value.run_id is None
-    assert "client_ref" in str(caught.value)
+    assert (caught.value.run_id, caught.value.client_ref) == (None, REF)
+    assert f"a run may have been created (look it up by client_ref {REF})" in str(caught.value)
+
+
+def test_run_generates_the_client_ref_it_reports_when_the_dispatch_is_never_answered() -> None:
+    clock = ScriptedClock()
+    core = ClientCore(
+        api_key="test-key",
+        base_url=BASE_URL,
+        timeout=TIMEOUT,
+        max_retries=None,
+        retry=RetryPolicy(jitter=lambda: 0.0),
+        poll=None,
+        inline_image_bytes=1024,
+        clock=clock,
+    )
+    workflow = core.run(
+        "flux-2-klein-4b",
+        PROMPT,
+        images=(),
+        client_ref=None,
+        metadata=None,
+        subscription=None,
+        callback_grace=20.0,
+        wait_timeout=0.25,
+        on_progress=None,
+        raise_on_failure=True,
+        timeout=None,
+    )
+    sent = next(workflow)
+    assert isinstance(sent, ApiCall)
+    ref = sent.kwargs["body"].client_ref
+    assert ref.startswith("rk-")
+    with pytest.raises(WaitTimeoutError) as caught:  # timed out: the 0.5 s backoff would pass the deadline
+        workflow.throw(APITimeoutError("timed out", request_sent=True))
+    assert (caught.value.run_id, caught.value.client_ref) == (None, ref)
+    assert ref in str(caught.value)
 
 
 # ---- Waiting that learns ----
@@ -681,16 +719,24 @@ def at(seconds: float) -> str:
     return f"2026-11-21T10:00:{seconds:06.3f}+00:00"
 
 
-def finished(seconds: float, *, started: float | None = None) -> ApiResult:
+def finished(seconds: float, *, started: float | None = None, model_id: str | None = None) -> ApiResult:
     extra = {} if started is None else {"started_at": at(started)}
-    return run_answer("succeeded", created_at=at(0), completed_at=at(seconds), **extra)
+    return run_answer("succeeded", created_at=at(0), completed_at=at(seconds), model_id=model_id, **extra)
+
+
+KEY = MODEL.id  # what durations are kept under: the model's full id, for run() and wait() alike
+
+
+def dispatched(clock: ScriptedClock, *, ago: float = 0.0, **fields: object) -> RunView:
+    """The queued run ``submit()`` returned, dispatched ``ago`` seconds before now."""
+    return replace(RunView.from_json(run_json("queued", **fields)), dispatched_at=clock.now - ago)
 
 
 def test_a_finished_run_teaches_the_next_wait_of_its_model_where_to_poll() -> None:
-    durations = RunDurations({"m": [4.0, 6.0]})  # window: 2-8 s, polls at 3.5, 5, 6.5, 8 s
+    durations = RunDurations({KEY: [4.0, 6.0]})  # window: 2-8 s, polls at 3.5, 5, 6.5, 8 s
     clock = ScriptedClock()
     drive_scripted(
-        wait(clock, durations=durations, model="m"),
+        wait(clock, durations=durations, model=MODEL, initial=dispatched(clock)),
         [
             Step(Sleep(3.5)),
             Step(get_run(), run_answer("running")),
@@ -699,25 +745,50 @@ def test_a_finished_run_teaches_the_next_wait_of_its_model_where_to_poll() -> No
         ],
         clock,
     )
-    assert durations.samples() == {"m": [4.0, 6.0, 4.9]}
+    assert durations.samples() == {KEY: [4.0, 6.0, 4.9]}
 
 
-def test_the_model_is_taken_from_the_run_when_the_caller_did_not_name_it() -> None:
+@pytest.mark.parametrize("field", ["model_id", "model"])
+def test_the_model_is_taken_from_the_run_when_it_names_its_slug(field: str) -> None:
     durations = RunDurations()
     clock = ScriptedClock()
     drive_scripted(
-        wait(clock, durations=durations, initial=RunView.from_json(run_json("queued", model_id="klein"))),
-        [Step(Sleep(1.0)), Step(get_run(), finished(0.8))],
+        wait(clock, durations=durations),
+        [
+            Step(Sleep(1.0)),
+            Step(
+                get_run(),
+                run_answer(
+                    "succeeded",
+                    created_at=at(0),
+                    completed_at=at(0.8),
+                    **{field: "black-forest-labs/flux-2-klein-4b"},
+                ),
+            ),
+        ],
         clock,
     )
-    assert durations.samples() == {"klein": [0.8]}
+    assert durations.samples() == {KEY: [0.8]}  # the key run() uses, not whatever the run said
+
+
+def test_a_run_naming_its_model_by_uuid_teaches_nothing_and_is_waited_cold() -> None:
+    # The spec's model_id is the model's UUID: no key run() would share, so no window either.
+    durations = RunDurations({KEY: [4.0, 6.0]})
+    clock = ScriptedClock()
+    model_uuid = str(uuid.uuid4())
+    drive_scripted(
+        wait(clock, durations=durations, initial=dispatched(clock, model_id=model_uuid)),
+        [Step(Sleep(1.0)), Step(get_run(), finished(0.8, model_id=model_uuid))],
+        clock,
+    )
+    assert durations.samples() == {KEY: [4.0, 6.0]}
 
 
 def test_a_run_without_timestamps_teaches_nothing() -> None:
     durations = RunDurations()
     clock = ScriptedClock()
     drive_scripted(
-        wait(clock, durations=durations, model="m"),
+        wait(clock, durations=durations, model=MODEL),
         [Step(Sleep(1.0)), Step(get_run(), run_answer("succeeded"))],
         clock,
     )
@@ -728,27 +799,113 @@ def test_a_finished_run_teaches_its_running_time_apart_from_its_queueing() -> No
     durations = RunDurations()
     clock = ScriptedClock()
     drive_scripted(
-        wait(clock, durations=durations, model="m"),
+        wait(clock, durations=durations, model=MODEL),
         [Step(Sleep(1.0)), Step(get_run(), finished(0.9, started=0.25))],
         clock,
     )
-    assert durations.samples() == {"m": [0.9], "m running": [0.65]}
+    assert durations.samples() == {KEY: [0.9], f"{KEY} running": [0.65]}
+
+
+# ---- A wait that starts after the dispatch: the learned window counts from the dispatch ----
+
+# Runs of the model end 32-38 s after their dispatch: polls at 33.5, 35, 36.5, 38 s after it.
+SLOW = {KEY: [34.0, 36.0]}
+
+
+def test_a_wait_that_starts_late_polls_the_learned_window_from_the_dispatch() -> None:
+    clock = ScriptedClock()
+    drive_scripted(
+        wait(clock, durations=RunDurations(SLOW), model=MODEL, initial=dispatched(clock, ago=30.0)),
+        [
+            Step(Sleep(3.5)),  # 33.5 s after the dispatch, not 33.5 s after the wait started
+            Step(get_run(), run_answer("running")),
+            Step(Sleep(1.5)),
+            Step(get_run(), finished(35.0)),
+        ],
+        clock,
+    )
+
+
+def test_a_wait_that_starts_after_the_learned_window_polls_by_the_cold_plan() -> None:
+    clock = ScriptedClock()
+    drive_scripted(
+        wait(clock, durations=RunDurations(SLOW), model=MODEL, initial=dispatched(clock, ago=60.0)),
+        [
+            Step(Sleep(1.0)),
+            Step(get_run(), run_answer("running")),
+            Step(Sleep(2.0)),
+            Step(get_run(), run_answer("running")),
+            Step(Sleep(4.0)),
+            Step(get_run(), run_answer("succeeded")),
+        ],
+        clock,
+    )
+
+
+def test_a_bare_run_id_is_polled_cold_whatever_was_learned() -> None:
+    # When the run was dispatched is unknown on our clock (its created_at is the server's), and a
+    # window placed at the wait's start could put the polls long after the run ended.
+    clock = ScriptedClock()
+    drive_scripted(
+        wait(clock, durations=RunDurations(SLOW), model=MODEL),
+        [
+            Step(Sleep(1.0)),
+            Step(get_run(), run_answer("running")),  # nothing bounds its start: the plan stays
+            Step(Sleep(2.0)),
+            Step(get_run(), finished(3.0)),
+        ],
+        clock,
+    )
+
+
+def test_run_polls_the_learned_window_from_its_dispatch_after_the_callback_grace() -> None:
+    clock = ScriptedClock()
+    core = ClientCore(
+        api_key="test-key",
+        base_url=BASE_URL,
+        timeout=TIMEOUT,
+        max_retries=None,
+        retry=None,
+        poll=PollSchedule(first=1.0, growth=2.0, max_interval=4.0),
+        inline_image_bytes=1024,
+        clock=clock,
+        durations=RunDurations({KEY: [24.0, 26.0]}),  # polls 23.5, 25, 26.5, 28 s after the dispatch
+    )
+    mailbox = subscription()
+    workflow = core.run(
+        "flux-2-klein-4b",
+        PROMPT,
+        images=(),
+        client_ref=REF,
+        metadata=None,
+        subscription=mailbox,
+        callback_grace=20.0,
+        wait_timeout=60.0,
+        on_progress=None,
+        raise_on_failure=True,
+        timeout=5.0,
+    )
+    drive_scripted(
+        workflow,
+        [
+            Step(dispatch_call(callback_url=mailbox.url), answer(201, run_json("queued")), takes=0.5),
+            Step(AwaitCallback(mailbox, 20.0), None, takes=20.0),
+            Step(Sleep(3.0)),  # 23.5 s after the dispatch was sent
+            Step(get_run(TIMEOUT), finished(23.5)),
+        ],
+        clock,
+    )
 
 
 # Queueing varies a lot (total 6-14 s: polls at 5.5, 11, 16.5, 22 s) but the model runs 5 s (window
 # 4.875-5.125 s: polls 0.0625 s apart), so once the run is seen started the polls move next to its end.
-QUEUE_BOUND = {"m": [6.0, 14.0], "m running": [5.0, 5.0]}
+QUEUE_BOUND = {KEY: [6.0, 14.0], f"{KEY} running": [5.0, 5.0]}
 
 
 def test_once_the_run_started_the_polls_go_to_its_start_plus_the_learned_running_time() -> None:
     clock = ScriptedClock()
     drive_scripted(
-        wait(
-            clock,
-            durations=RunDurations(QUEUE_BOUND),
-            model="m",
-            initial=RunView.from_json(run_json("queued")),
-        ),
+        wait(clock, durations=RunDurations(QUEUE_BOUND), model=MODEL, initial=dispatched(clock)),
         [
             Step(Sleep(5.5)),
             # queued for 3 s by the server's clock: it started at 3 s on ours, so it ends at 7.875-8.125 s
@@ -767,12 +924,7 @@ def test_without_started_at_the_polls_cover_every_start_the_polls_saw_possible()
     # polls over 4.875-10.625 s; those before now are skipped.
     clock = ScriptedClock()
     drive_scripted(
-        wait(
-            clock,
-            durations=RunDurations(QUEUE_BOUND),
-            model="m",
-            initial=RunView.from_json(run_json("queued")),
-        ),
+        wait(clock, durations=RunDurations(QUEUE_BOUND), model=MODEL, initial=dispatched(clock)),
         [
             Step(Sleep(5.5)),
             Step(get_run(), run_answer("running")),
@@ -780,21 +932,6 @@ def test_without_started_at_the_polls_cover_every_start_the_polls_saw_possible()
             Step(get_run(), run_answer("running")),
             Step(Sleep(1.4375)),  # 7.75 s
             Step(get_run(), finished(7.5)),
-        ],
-        clock,
-    )
-
-
-def test_a_run_seen_running_without_anything_to_bound_its_start_keeps_the_plan() -> None:
-    # No initial view and no started_at: the run may have started any time before the first poll.
-    clock = ScriptedClock()
-    drive_scripted(
-        wait(clock, durations=RunDurations(QUEUE_BOUND), model="m"),
-        [
-            Step(Sleep(5.5)),
-            Step(get_run(), run_answer("running")),
-            Step(Sleep(5.5)),
-            Step(get_run(), finished(10.0)),
         ],
         clock,
     )

@@ -24,7 +24,7 @@ import math
 import random
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -41,6 +41,7 @@ from runflow_klein import (
     Timeout,
 )
 from runflow_klein.effects import ApiCall, ApiResult, Effect, Sleep, drive_sync
+from runflow_klein.klein_models import resolve_model
 from runflow_klein.workflows import GET_RUN, Settings, wait_for_run
 from runflow_klein_pipeline.bench.emulator_process import API_KEY
 from runflow_klein_pipeline.bench.stats import summarize
@@ -110,9 +111,10 @@ def fixed_poller(duration: float, interval: float) -> Waited:
     return Waited(lag_s=polls * interval - duration, gets=polls + 1)
 
 
-def simulated_wait(duration: float, durations: RunDurations, model: str) -> Waited:
+def simulated_wait(duration: float, durations: RunDurations) -> Waited:
     """``wait_for_run`` with the runtime's default schedule and what ``durations`` learned, on a simulated
-    clock, for a run dispatched at 0 that succeeds at ``duration``; the run is recorded in ``durations``."""
+    clock, for a run dispatched at 0 that succeeds at ``duration``; the run is recorded in ``durations``
+    (one store per simulated model, so all of them may be keyed as :data:`MODEL`)."""
     now = 0.0
     gets = 0
     run_id = str(uuid.uuid4())
@@ -146,14 +148,14 @@ def simulated_wait(duration: float, durations: RunDurations, model: str) -> Wait
     workflow = wait_for_run(
         run_id,
         settings,
-        initial=RunView.from_json(run_json("queued")),  # what the dispatch answered
+        initial=replace(RunView.from_json(run_json("queued")), dispatched_at=0.0),  # the dispatch's answer
         subscription=None,
         callback_grace=0.0,
         wait_timeout=10 * COLD_RANGE_S[1],
         on_progress=None,
         raise_on_failure=True,
         timeout=None,
-        model=model,
+        model=resolve_model(MODEL),
     )
     drive_sync(workflow, perform)
     return Waited(lag_s=now - duration, gets=gets)
@@ -178,7 +180,7 @@ def measure_cold(plan: WaitPlan, rng: random.Random) -> dict[str, Any]:
     """Durations log-uniform over :data:`COLD_RANGE_S`, each waited with nothing learned."""
     low, high = (math.log(bound) for bound in COLD_RANGE_S)
     durations = [math.exp(rng.uniform(low, high)) for _ in range(plan.cold_runs)]
-    ours = [simulated_wait(duration, RunDurations(), MODEL) for duration in durations]
+    ours = [simulated_wait(duration, RunDurations()) for duration in durations]
     pollers = _pollers_json(durations, ours)
     ours_json, fixed = pollers["adaptive"], pollers["fixed_2s"]
     targets = {
@@ -201,7 +203,7 @@ def measure_warm(plan: WaitPlan, rng: random.Random) -> dict[str, Any]:
     durations: list[float] = []
     ours: list[Waited] = []
     means: list[float] = []
-    for index in range(plan.warm_models):
+    for _ in range(plan.warm_models):
         mean = math.exp(rng.uniform(low, high))
         means.append(mean)
         learned = RunDurations()
@@ -210,11 +212,11 @@ def measure_warm(plan: WaitPlan, rng: random.Random) -> dict[str, Any]:
             return mean * rng.uniform(1 - WARM_SPREAD, 1 + WARM_SPREAD)
 
         for _ in range(WARM_HISTORY):
-            simulated_wait(draw(), learned, f"model-{index}")
+            simulated_wait(draw(), learned)
         for _ in range(plan.warm_runs_per_model):
             duration = draw()
             durations.append(duration)
-            ours.append(simulated_wait(duration, learned, f"model-{index}"))
+            ours.append(simulated_wait(duration, learned))
     pollers = _pollers_json(durations, ours)
     ours_json = pollers["adaptive"]
     targets = {

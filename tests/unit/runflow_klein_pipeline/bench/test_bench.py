@@ -141,13 +141,14 @@ def test_targets_are_reported_as_the_numbers_say(report: dict[str, Any]) -> None
 @pytest.mark.parametrize("duration", [0.4, 1.0, 2.6, 7.3, 14.9])
 def test_a_cold_simulated_wait_polls_on_the_default_schedule(duration: float) -> None:
     learned = RunDurations()
-    waited = simulated_wait(duration, learned, "m")
+    waited = simulated_wait(duration, learned)
     offsets, polls = PollSchedule().offsets(), 1
     while (offset := next(offsets)) < duration:
         polls += 1
     assert waited.gets == polls
     assert waited.lag_s == pytest.approx(offset - duration)
-    assert learned.samples() == {"m": [pytest.approx(duration, abs=1e-3)]}  # and it was learned
+    # and it was learned, under the model's id
+    assert learned.samples() == {"black-forest-labs/flux-2-klein-4b": [pytest.approx(duration, abs=1e-3)]}
 
 
 def test_the_same_seed_draws_the_same_report() -> None:
