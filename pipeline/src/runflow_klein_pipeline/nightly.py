@@ -50,6 +50,7 @@ from runflow_klein_pipeline.documents import (
     sha256_bytes,
 )
 from runflow_klein_pipeline.drift import compare as drift
+from runflow_klein_pipeline.drift.advice import on_model_page
 from runflow_klein_pipeline.drift.allowlist import apply_allowlist, load_allowlist, utc_today
 from runflow_klein_pipeline.drift.findings import Change, Finding, Report, Severity
 from runflow_klein_pipeline.drift.ledger import Settled, is_reconstruction, ledger_ids, settled_entries
@@ -77,7 +78,7 @@ EXIT_CLEAN, EXIT_BREAKING, EXIT_ERROR = 0, 1, 2
 DEFAULT_REPORTS = REPORTS_DIR / "nightly"
 STAGES = ("fetch", "spec drift", "ledger", "compose", "contract suite", "docs drift", "allow-list")
 # JUnit suites by rule prefix; every other rule is spec drift.
-JUNIT_GROUPS = ("client", "reality", "ledger", "allowlist")
+JUNIT_GROUPS = ("client", "reality", "ledger", "allowlist")  # plus "docs": changes found on model pages
 
 
 @dataclass
@@ -421,7 +422,8 @@ def render_junit(result: Nightly) -> str:
     groups: dict[str, list[Change]] = {}
     for change in result.report.changes:
         prefix = change.rule.split("-", 1)[0]
-        groups.setdefault(prefix if prefix in JUNIT_GROUPS else "spec", []).append(change)
+        group = "docs" if on_model_page(change.location) else prefix if prefix in JUNIT_GROUPS else "spec"
+        groups.setdefault(group, []).append(change)
     for group, changes in sorted(groups.items()):
         suite = ET.SubElement(root, "testsuite", name=f"{group} drift", tests=str(len(changes)))
         open_breaking = [c for c in changes if c.severity is Severity.BREAKING and c.acknowledged is None]

@@ -21,6 +21,7 @@ import yaml
 from runflow_klein_emulator import EmulatorConfig, running
 from runflow_klein_pipeline import nightly
 from runflow_klein_pipeline.documents import dump_json
+from runflow_klein_pipeline.drift import advice
 from runflow_klein_pipeline.layout import CONTRACTS_DIR, LEDGER, MODEL_PAGES_FIXTURES, UPSTREAM_SPEC
 from runflow_klein_pipeline.model_docs.compare import contract_declaration
 from runflow_klein_pipeline.spec.compose import load_contracts
@@ -507,6 +508,14 @@ def test_with_a_key_each_catalog_declaration_is_compared(
     assert finding["rule"] == "request-property-max-decreased"
     assert finding["operation"] == "POST /v1/models/black-forest-labs/flux-2-klein-9b/runs"
     assert finding["location"] == "catalog page input.num_images"
+    # A page change is acted on in the contracts, not by regenerating, and is reported as docs drift.
+    assert finding["next_step"] == advice.FROM_MODEL_PAGE
+    junit = ET.parse(tmp_path / "reports" / "drift.junit.xml").getroot()
+    [docs_suite] = [s for s in junit.iter("testsuite") if s.get("name") == "docs drift"]
+    assert [case.get("name") for case in docs_suite.iter("testcase")] == [
+        f"[{finding['id']}] request-property-max-decreased "
+        "POST /v1/models/black-forest-labs/flux-2-klein-9b/runs catalog page input.num_images"
+    ]
 
 
 def test_a_catalog_that_refuses_the_key_is_an_error_that_never_shows_the_key(

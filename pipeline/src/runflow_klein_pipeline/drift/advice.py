@@ -6,6 +6,8 @@ name the command or file that acts on the change, so ``drift.md`` can end with a
 
 from __future__ import annotations
 
+import re
+
 from runflow_klein_pipeline.drift.findings import RULES, Severity
 
 BY_SEVERITY = {
@@ -62,5 +64,21 @@ BY_RULE = {
 }
 
 
-def next_step(rule: str) -> str:
+# A model page (docs drift) is judged with the spec rules, but what changed is the documentation the
+# contracts were written from, not the spec: nothing regenerates until a contract does.
+ON_MODEL_PAGE = re.compile(r"^(docs|llms|catalog) page ")
+FROM_MODEL_PAGE = (
+    "the model page changed: update the model's contract in openapi/contracts/ from it (every fact with "
+    "x-source), or record the disagreement in openapi/contradictions.yaml; then `nox -s regenerate`"
+)
+
+
+def on_model_page(location: str) -> bool:
+    """Whether a change was found on a model page (docs drift) rather than in the spec."""
+    return ON_MODEL_PAGE.match(location) is not None
+
+
+def next_step(rule: str, location: str = "") -> str:
+    if on_model_page(location) and rule in RULES and RULES[rule].severity is not Severity.INFO:
+        return FROM_MODEL_PAGE
     return BY_RULE.get(rule) or BY_SEVERITY[RULES[rule].severity]

@@ -34,7 +34,7 @@ def change_dict(change: Change) -> dict[str, object]:
         "message": change.message,
         "operations": list(change.operations),
         "places": list(change.places),
-        "next_step": next_step(change.rule),
+        "next_step": next_step(change.rule, change.location),
         "acknowledged": (
             None
             if acknowledged is None
@@ -111,7 +111,7 @@ def _next_steps(report: Report) -> list[str]:
     steps: dict[tuple[Severity, str], list[str]] = {}
     for severity in SEVERITY_ORDER:
         for change in report.open_changes(severity):
-            rules = steps.setdefault((severity, next_step(change.rule)), [])
+            rules = steps.setdefault((severity, next_step(change.rule, change.location)), [])
             if change.rule not in rules:
                 rules.append(change.rule)
     if not steps:

@@ -186,6 +186,13 @@ def test_every_rule_specific_step_names_a_known_rule() -> None:
     assert advice.next_step("component-renamed-upstream") == advice.NOTHING_TO_DO
     assert "openapi/client-surface.overlay.yaml" in advice.next_step("surface-table-entry-unmatched")
     assert advice.next_step("response-property-removed") == advice.BY_SEVERITY[Severity.BREAKING]
+    assert (
+        advice.next_step("request-property-max-decreased", "llms page input.steps") == advice.FROM_MODEL_PAGE
+    )
+    assert (
+        advice.next_step("new-optional-request-property", "docs page input.x")
+        == advice.BY_SEVERITY[Severity.INFO]
+    )
 
 
 # ---------------------------------------------------------------- command line
