@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 from email.utils import format_datetime
+from typing import Any
 
 import httpx
 import pytest
@@ -535,35 +536,44 @@ def test_the_callback_grace_never_outlasts_the_wait() -> None:
         )
 
 
+def scripted_core(clock: ScriptedClock, **options: Any) -> ClientCore:
+    """A client core on the scripted clock; ``options`` override the settings the run tests share."""
+    shared: dict[str, Any] = {
+        "api_key": "test-key",
+        "base_url": BASE_URL,
+        "timeout": TIMEOUT,
+        "max_retries": None,
+        "retry": None,
+        "poll": None,
+        "inline_image_bytes": 1024,
+    }
+    return ClientCore(clock=clock, **{**shared, **options})
+
+
+def klein_4b_run(core: ClientCore, **options: Any) -> Workflow[RunView]:
+    """``core.run`` of the 4B model with PROMPT; ``options`` override the arguments the tests share."""
+    shared: dict[str, Any] = {
+        "images": (),
+        "client_ref": REF,
+        "metadata": None,
+        "subscription": None,
+        "callback_grace": 20.0,
+        "wait_timeout": 60.0,
+        "on_progress": None,
+        "raise_on_failure": True,
+        "timeout": 5.0,
+    }
+    return core.run("flux-2-klein-4b", PROMPT, **{**shared, **options})
+
+
 # ---- run(): submit with the subscription's URL, then wait on it ----
 
 
 def test_run_dispatches_with_the_callback_url_and_waits_for_that_callback() -> None:
     clock = ScriptedClock()
-    core = ClientCore(
-        api_key="test-key",
-        base_url=BASE_URL,
-        timeout=TIMEOUT,
-        max_retries=None,
-        retry=None,
-        poll=None,
-        inline_image_bytes=1024,
-        clock=clock,
-    )
+    core = scripted_core(clock)
     mailbox = subscription()
-    workflow = core.run(
-        "flux-2-klein-4b",
-        PROMPT,
-        images=(),
-        client_ref=REF,
-        metadata=None,
-        subscription=mailbox,
-        callback_grace=20.0,
-        wait_timeout=60.0,
-        on_progress=None,
-        raise_on_failure=True,
-        timeout=5.0,
-    )
+    workflow = klein_4b_run(core, subscription=mailbox)
     view = drive_scripted(
         workflow,
         [
@@ -627,29 +637,8 @@ def test_a_hung_poll_gets_only_the_time_left_and_the_wait_ends_with_the_run_id()
 
 def test_run_bounds_the_dispatch_too_and_says_there_is_no_run_id_yet() -> None:
     clock = ScriptedClock()
-    core = ClientCore(
-        api_key="test-key",
-        base_url=BASE_URL,
-        timeout=TIMEOUT,
-        max_retries=None,
-        retry=RetryPolicy(jitter=lambda: 0.0),
-        poll=None,
-        inline_image_bytes=1024,
-        clock=clock,
-    )
-    workflow = core.run(
-        "flux-2-klein-4b",
-        PROMPT,
-        images=(),
-        client_ref=REF,
-        metadata=None,
-        subscription=None,
-        callback_grace=20.0,
-        wait_timeout=3.0,
-        on_progress=None,
-        raise_on_failure=True,
-        timeout=None,
-    )
+    core = scripted_core(clock, retry=RetryPolicy(jitter=lambda: 0.0))
+    workflow = klein_4b_run(core, wait_timeout=3.0, timeout=None)
     refused = APIConnectionError("connection refused", request_sent=False)
     bounded = ApiCall(
         operation=MODEL.operation, kwargs=dispatch_call().kwargs, timeout=Timeout(total=4.0, connect=1.0)
@@ -678,29 +667,8 @@ def test_run_bounds_the_dispatch_too_and_says_there_is_no_run_id_yet() -> None:
 
 def test_run_generates_the_client_ref_it_reports_when_the_dispatch_is_never_answered() -> None:
     clock = ScriptedClock()
-    core = ClientCore(
-        api_key="test-key",
-        base_url=BASE_URL,
-        timeout=TIMEOUT,
-        max_retries=None,
-        retry=RetryPolicy(jitter=lambda: 0.0),
-        poll=None,
-        inline_image_bytes=1024,
-        clock=clock,
-    )
-    workflow = core.run(
-        "flux-2-klein-4b",
-        PROMPT,
-        images=(),
-        client_ref=None,
-        metadata=None,
-        subscription=None,
-        callback_grace=20.0,
-        wait_timeout=0.25,
-        on_progress=None,
-        raise_on_failure=True,
-        timeout=None,
-    )
+    core = scripted_core(clock, retry=RetryPolicy(jitter=lambda: 0.0))
+    workflow = klein_4b_run(core, client_ref=None, wait_timeout=0.25, timeout=None)
     sent = next(workflow)
     assert isinstance(sent, ApiCall)
     ref = sent.kwargs["body"].client_ref
@@ -860,31 +828,13 @@ def test_a_bare_run_id_is_polled_cold_whatever_was_learned() -> None:
 
 def test_run_polls_the_learned_window_from_its_dispatch_after_the_callback_grace() -> None:
     clock = ScriptedClock()
-    core = ClientCore(
-        api_key="test-key",
-        base_url=BASE_URL,
-        timeout=TIMEOUT,
-        max_retries=None,
-        retry=None,
+    core = scripted_core(
+        clock,
         poll=PollSchedule(first=1.0, growth=2.0, max_interval=4.0),
-        inline_image_bytes=1024,
-        clock=clock,
         durations=RunDurations({KEY: [24.0, 26.0]}),  # polls 23.5, 25, 26.5, 28 s after the dispatch
     )
     mailbox = subscription()
-    workflow = core.run(
-        "flux-2-klein-4b",
-        PROMPT,
-        images=(),
-        client_ref=REF,
-        metadata=None,
-        subscription=mailbox,
-        callback_grace=20.0,
-        wait_timeout=60.0,
-        on_progress=None,
-        raise_on_failure=True,
-        timeout=5.0,
-    )
+    workflow = klein_4b_run(core, subscription=mailbox)
     drive_scripted(
         workflow,
         [
